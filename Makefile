@@ -1,0 +1,48 @@
+# The one entry point: `make run` serves the site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+DEV := DJANGO_DEBUG=1
+
+.PHONY: run test check lint format setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[test]'
+	touch $@ $(VENV)/.run-deps
+
+## Set up a development database with the Tashkent 2013 records and the demo accounts.
+setup: $(VENV)/.run-deps
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py loaddata fixtures/tashkent_2013.json
+	$(DEV) $(BIN)/python manage.py demo_accounts
+
+## Serve the site in development mode on 127.0.0.1:$(PORT).
+run: setup
+	@echo "Cooperation Tracker: http://127.0.0.1:$(PORT)/"
+	$(DEV) $(BIN)/python manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+
+## Run the whole suite on the database DATABASE_URL names (SQLite when unset).
+test: $(VENV)/.test-deps
+	$(BIN)/python -m pytest
+
+## What CI checks besides the tests.
+check: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.test-deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) cooperation.sqlite3 staticfiles

@@ -1,0 +1,277 @@
+"""Agreements (MOUs and other instruments), their dated history, and the follow-up they need."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+
+from cooperation.models import Cited, Organization, Person, Record, RecordQuerySet, Topic
+from cooperation.partial_dates import PartialDateField
+from meetings.models import Meeting
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", "Memorandum of understanding"
+    AGREEMENT = "agreement", "Agreement"
+    TREATY = "treaty", "Treaty"
+    PROTOCOL = "protocol", "Protocol"
+    LETTER_OF_INTENT = "letter_of_intent", "Letter of intent"
+    JOINT_DECLARATION = "joint_declaration", "Joint declaration"
+    OTHER = "other", "Other"
+
+
+class EventKind(models.TextChoices):
+    """The steps in an agreement's life, roughly in the order they come."""
+
+    PROPOSED = "proposed", "Proposed"
+    DRAFT_AGREED = "draft_agreed", "Draft agreed"
+    FOLLOW_UP_REQUESTED = "follow_up_requested", "Follow-up requested"
+    UNDER_NEGOTIATION = "under_negotiation", "Under negotiation"
+    SIGNED = "signed", "Signed"
+    IN_FORCE = "in_force", "In force"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AgreementQuerySet(RecordQuerySet):
+    def with_status(self, as_of=None):
+        """Annotate each agreement with its current status: the kind and date of its latest event.
+
+        With `as_of`, the status as it stood on that day: only events that had
+        certainly happened by then (their last possible day is on or before it).
+        """
+        latest = AgreementEvent.objects.filter(agreement=OuterRef("pk")).latest_first()
+        if as_of is not None:
+            latest = latest.filter(date_last__lte=as_of)
+        return self.annotate(
+            status=Subquery(latest.values("kind")[:1]),
+            status_date=Subquery(latest.values("date")[:1]),
+            last_activity=Subquery(latest.values("date_last")[:1]),
+        )
+
+    def with_status_in(self, statuses, as_of=None):
+        return self.with_status(as_of).filter(status__in=statuses)
+
+
+class Agreement(Cited, Record):
+    """An MOU or other instrument between organizations.
+
+    It has no status field: its status is its latest event, and it changes only
+    by `record_event()`.
+    """
+
+    Kind = AgreementKind
+
+    title = models.CharField(max_length=300, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind, default=Kind.MOU)
+    parties = models.ManyToManyField(
+        Organization, through="AgreementParty", related_name="agreements"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="agreements")
+    summary = models.TextField(blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+    natural_key_fields = ("title",)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:agreement_detail", args=[self.pk])
+
+    @property
+    def current_event(self):
+        """The latest event, read from prefetched events when there are some."""
+        events = list(self.events.all())
+        return max(events, key=AgreementEvent.sort_key) if events else None
+
+    @transaction.atomic
+    def record_event(self, kind, date, *, meeting=None, description="", source=None, passage=""):
+        """Add a step to the agreement's history; this is how its status changes."""
+        event = AgreementEvent(
+            agreement=self,
+            kind=kind,
+            date=date,
+            meeting=meeting,
+            description=description,
+            source=source,
+            passage=passage,
+        )
+        event.full_clean()
+        event.save()
+        return event
+
+
+class AgreementParty(Cited, Record):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreement_links"
+    )
+
+    natural_key_fields = ("agreement__title", "organization__slug")
+
+    class Meta:
+        verbose_name = "party"
+        verbose_name_plural = "parties"
+        ordering = ["agreement", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organization"], name="agreement_party_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class AgreementEventQuerySet(RecordQuerySet):
+    def latest_first(self):
+        return self.order_by("-date_first", "-date_last", "-pk")
+
+
+class AgreementEvent(Cited, Record):
+    """A dated step in an agreement's history; the latest one is its status."""
+
+    Kind = EventKind
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind)
+    date = PartialDateField()
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement_events",
+        help_text="The meeting where it happened, if it happened at one.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = AgreementEventQuerySet.as_manager()
+    natural_key_fields = ("agreement__title", "kind", "date")
+
+    class Meta:
+        verbose_name = "event"
+        ordering = ["agreement", "date_first", "date_last", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "date"], name="event_unique_kind_date"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["agreement", "-date_first", "-date_last", "-id"], name="event_latest_idx"
+            ),
+            models.Index(fields=["kind", "date_last"], name="event_kind_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.date}"
+
+    def sort_key(self):
+        return (self.date.first, self.date.last, self.pk or 0)
+
+    def clean(self):
+        super().clean()
+        if self.meeting_id and self.date and self.meeting.date:
+            if self.date.last < self.meeting.date.first or self.meeting.date.last < self.date.first:
+                raise ValidationError(
+                    {"date": f"The meeting it happened at was on {self.meeting.date}."}
+                )
+
+
+class FollowUpState(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class FollowUpQuerySet(RecordQuerySet):
+    def open(self):
+        """Not yet done or dropped: someone still owes this step."""
+        return self.filter(state__in=[FollowUpState.OPEN, FollowUpState.IN_PROGRESS])
+
+    def overdue(self, today=None):
+        """Open, and due on a day that has certainly passed."""
+        today = today or datetime.date.today()
+        return self.open().filter(due_last__lt=today)
+
+    def owed_by(self, organization):
+        return self.filter(responsible_organization=organization)
+
+
+class FollowUp(Cited, Record):
+    """What must happen next, who asked for it, and who owes it."""
+
+    State = FollowUpState
+
+    action = models.CharField(max_length=300, help_text="What must be done, in a line.")
+    details = models.TextField(blank=True)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text="The meeting it came from.",
+    )
+    requested_by_organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responsible_organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="follow_ups_owed"
+    )
+    responsible_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups_owed"
+    )
+    due = PartialDateField(blank=True, help_text="Blank when no due date was set.")
+    state = models.CharField(max_length=20, choices=State, default=State.OPEN)
+
+    objects = FollowUpQuerySet.as_manager()
+    natural_key_fields = ("agreement__title", "action")
+
+    class Meta:
+        verbose_name = "follow-up action"
+        ordering = ["due_first", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=FollowUpState.values), name="follow_up_state_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "due_last"], name="follow_up_open_due_idx")]
+
+    def __str__(self):
+        return self.action
+
+    @property
+    def owed_by_display(self):
+        if self.responsible_person:
+            return f"{self.responsible_person} ({self.responsible_organization.short_name})"
+        return str(self.responsible_organization)
+
+    @property
+    def is_open(self):
+        return self.state in (self.State.OPEN, self.State.IN_PROGRESS)
+
+    def is_overdue(self, today=None):
+        today = today or datetime.date.today()
+        return self.is_open and self.due is not None and self.due.last < today

@@ -1,0 +1,48 @@
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from cooperation.roles import ANALYSTS, EMBASSY_STAFF
+
+PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
+ACCOUNTS = [
+    ("admin", "administrator: everything, accounts too", None),
+    ("staff", "embassy staff: adds and changes records in the admin", EMBASSY_STAFF),
+    ("analyst", "analyst: reads every page, view-only in the admin", ANALYSTS),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts admin, staff and analyst (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo accounts are for development only (DJANGO_DEBUG=1).")
+        password = self.demo_password()
+        User = get_user_model()
+        for username, role, group_name in ACCOUNTS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.is_staff = True
+            user.is_superuser = group_name is None
+            user.set_password(password)
+            user.save()
+            if group_name:
+                user.groups.set([Group.objects.get(name=group_name)])
+            self.stdout.write(f"  {username:8} {role}")
+        self.stdout.write(f"  password for all three: {password}")
+
+    def demo_password(self):
+        """DEMO_PASSWORD, else one generated once and kept in .demo-password."""
+        if os.environ.get("DEMO_PASSWORD"):
+            return os.environ["DEMO_PASSWORD"]
+        if PASSWORD_FILE.exists():
+            return PASSWORD_FILE.read_text().strip()
+        password = secrets.token_urlsafe(12)
+        PASSWORD_FILE.write_text(password + "\n")
+        PASSWORD_FILE.chmod(0o600)
+        return password

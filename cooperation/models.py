@@ -1,0 +1,467 @@
+"""The core of the domain: who is who, and where each fact comes from.
+
+Countries, organizations and their other names, memberships of countries in
+organizations over time, people and the posts they hold, topics, and the sources
+that every recorded fact cites.
+"""
+
+import datetime
+import re
+from collections import defaultdict
+from itertools import combinations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from cooperation.partial_dates import PartialDate, PartialDateField
+
+
+class RecordQuerySet(models.QuerySet):
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
+
+
+class Record(models.Model):
+    """A row that fixtures can name by what it is rather than by its id.
+
+    `natural_key_fields` lists the lookups ("organization__slug", "title"...) that
+    identify a row; loading the same fixture twice finds the same rows.
+    """
+
+    natural_key_fields: tuple[str, ...] = ()
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return tuple(_natural_value(self, path) for path in self.natural_key_fields)
+
+
+def _natural_value(record, path):
+    value = record
+    for step in path.split("__"):
+        value = getattr(value, step)
+        if value is None:
+            return None
+    return value.iso if isinstance(value, PartialDate) else value
+
+
+def _normalize_space(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Source(Record):
+    """A document that facts come from: a report, a cable, a press release."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    date = PartialDateField(blank=True)
+    url = models.URLField("link", blank=True)
+    text = models.TextField(blank=True, help_text="The full text, so passages can be checked.")
+
+    natural_key_fields = ("slug",)
+
+    class Meta:
+        ordering = ["-date_first", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def contains_passage(self, passage):
+        return _normalize_space(passage) in _normalize_space(self.text)
+
+
+class Cited(models.Model):
+    """A record that cites the source it rests on, and the passage that says so."""
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_%(class)s_citations",
+    )
+    passage = models.TextField(
+        blank=True, help_text="The words of the source that support this record, quoted exactly."
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.passage and not self.source_id:
+            raise ValidationError({"source": "Name the source this passage is quoted from."})
+        if self.passage and self.source.text and not self.source.contains_passage(self.passage):
+            raise ValidationError(
+                {"passage": f"These words do not occur in “{self.source}”. Quote it exactly."}
+            )
+
+
+class Country(Record):
+    """An ISO 3166-1 country; the list comes from pycountry, through a migration."""
+
+    code = models.CharField("ISO code", max_length=2, unique=True)
+    alpha_3 = models.CharField(max_length=3, unique=True)
+    name = models.CharField(max_length=100)
+    official_name = models.CharField(max_length=200, blank=True)
+
+    natural_key_fields = ("code",)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+
+class Topic(Record):
+    """A subject shared by meetings and agreements: terrorism, drug trafficking…"""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    natural_key_fields = ("slug",)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationKind(models.TextChoices):
+    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organization"
+    PERMANENT_BODY = "permanent_body", "Permanent body of an organization"
+    SECRETARIAT = "secretariat", "Secretariat"
+    NATIONAL_AGENCY = "national_agency", "National agency"
+    MINISTRY = "ministry", "Ministry"
+    GOVERNMENT = "government", "Government"
+    DIPLOMATIC_MISSION = "diplomatic_mission", "Diplomatic mission"
+    NON_GOVERNMENTAL = "non_governmental", "Non-governmental organization"
+    OTHER = "other", "Other"
+
+
+
+class Organization(Cited, Record):
+    Kind = OrganizationKind
+
+    name = models.CharField(max_length=300)
+    acronym = models.CharField(max_length=50, blank=True)
+    slug = models.SlugField(
+        max_length=100, unique=True, blank=True, help_text="Made from the acronym when blank."
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organization this one belongs to: RATS-SCO belongs to SCO.",
+    )
+    home_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The country it belongs to, if it is national (an agency, a mission).",
+    )
+    accredited_to = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a diplomatic mission: the country it is accredited to.",
+    )
+    seat = models.CharField(max_length=100, blank=True, help_text="The city it sits in.")
+    founded = PartialDateField(blank=True)
+    description = models.TextField(blank=True)
+
+    natural_key_fields = ("slug",)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="organization_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        if self.acronym and self.acronym != self.name:
+            return f"{self.acronym} ({self.name})"
+        return self.name
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:organization_detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "An organization cannot sit inside itself."})
+            ancestor = ancestor.parent
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.acronym or self.name)[:100]
+        super().save(*args, **kwargs)
+
+
+class OrganizationName(Cited, Record):
+    """Another name an organization goes by: a full name, a translation, an old name."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="other_names"
+    )
+    name = models.CharField(max_length=300)
+    note = models.CharField(max_length=200, blank=True, help_text="Language, period or usage.")
+
+    natural_key_fields = ("organization__slug", "name")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="organization_name_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PeriodQuerySet(RecordQuerySet):
+    def on(self, day):
+        """What held on `day`, as far as the record shows.
+
+        A period counts from the last day its start can mean; with no start, from
+        the last day of the date the source attests it (or always, when it says
+        nothing). It counts until the first day its end can mean; with no end, it
+        is taken to go on, unless it is marked as ended at an unknown date. So a
+        partial or unknown date never claims more than is known.
+        """
+        started = (
+            Q(start_last__lte=day)
+            | Q(start="", attested="")
+            | Q(start="", attested_last__lte=day)
+        )
+        not_ended = Q(end="", ended=False) | Q(end_first__gt=day)
+        return self.filter(started & not_ended)
+
+
+class Period(models.Model):
+    """Something that held from a start to an end, either of which may be partial or unknown."""
+
+    start = PartialDateField(blank=True)
+    end = PartialDateField(blank=True, help_text="The day it ended. Blank: not ended, or unknown.")
+    ended = models.BooleanField(
+        "has ended (date unknown)",
+        default=False,
+        help_text="It is over, but the source does not say when: an unnamed predecessor's term.",
+    )
+    attested = PartialDateField(
+        "attested on",
+        blank=True,
+        help_text="A date on which the source shows it held. "
+        "When the start is unknown, it counts from here.",
+    )
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start="") | Q(end="") | Q(end_last__gte=F("start_first")),
+                name="%(app_label)s_%(class)s_end_after_start",
+            ),
+        ]
+
+    def certain_span(self):
+        """The days on which this certainly held, as (from, until): until is exclusive."""
+        if self.start:
+            since = self.start.last
+        elif self.attested:
+            since = self.attested.last
+        else:
+            since = datetime.date.min
+        if self.end:
+            until = self.end.first
+        elif self.ended:
+            until = since  # over at some unknown day: no day is certain
+        else:
+            until = datetime.date.max
+        return since, until
+
+    def overlaps(self, other):
+        since, until = self.certain_span()
+        other_since, other_until = other.certain_span()
+        return since < other_until and other_since < until
+
+    def dates_are_valid(self):
+        """False while a date is still text that clean_fields() has refused."""
+        return all(isinstance(d, PartialDate | None) for d in (self.start, self.end, self.attested))
+
+    def clean(self):
+        super().clean()
+        if not self.dates_are_valid():
+            return
+        if self.start and self.end and self.end.last < self.start.first:
+            raise ValidationError({"end": "The end comes before the start."})
+        if self.attested and self.end and self.end.last <= self.attested.first:
+            raise ValidationError({"end": "The end comes before the date it is attested on."})
+
+    @property
+    def period_display(self):
+        start = str(self.start) if self.start else "unknown start"
+        if self.end:
+            end = str(self.end)
+        elif self.ended:
+            end = "ended, date unknown"
+        else:
+            end = "…" if self.start else "no end known"
+        if not self.start and not self.end and self.attested:
+            return f"attested {self.attested}" + (", since ended" if self.ended else "")
+        return f"{start} – {end}"
+
+
+class MembershipStatus(models.TextChoices):
+    MEMBER = "member", "Member"
+    OBSERVER = "observer", "Observer"
+    DIALOGUE_PARTNER = "dialogue_partner", "Dialogue partner"
+
+
+
+class Membership(Cited, Period, Record):
+    """A country's status in an organization over a period: member, observer…
+
+    To add a status, add a choice to Status (and a migration): the pages count
+    and draw every status there is.
+    """
+
+    Status = MembershipStatus
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(max_length=30, choices=Status)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+    natural_key_fields = ("organization__slug", "country__code", "status", "start")
+
+    class Meta:
+        ordering = ["organization", "status", "country__name"]
+        constraints = [
+            *Period.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(status__in=MembershipStatus.values), name="membership_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "country", "status", "start"],
+                name="membership_unique_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="membership_status_idx")]
+
+    def __str__(self):
+        return f"{self.country} — {self.get_status_display().lower()} of {self.organization.short_name}"
+
+
+def first_overlap(memberships):
+    """The first two memberships of one country in one organization whose periods overlap."""
+    by_pair = defaultdict(list)
+    for membership in memberships:
+        by_pair[(membership.organization_id, membership.country_id)].append(membership)
+    for group in by_pair.values():
+        for one, other in combinations(group, 2):
+            if one.overlaps(other):
+                return one, other
+    return None
+
+
+def overlap_message(one, other):
+    return (
+        f"{one.country} cannot be {one.get_status_display().lower()} ({one.period_display}) "
+        f"while it is also {other.get_status_display().lower()} ({other.period_display}) "
+        f"of {one.organization.short_name}: give the earlier status an end date."
+    )
+
+
+class Person(Cited, Record):
+    honorific = models.CharField(max_length=50, blank=True, help_text="H.E., Mr., Dr.…")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100, unique=True, blank=True, help_text="Made from the name when blank."
+    )
+    other_names = models.TextField(
+        blank=True, help_text="Other spellings and forms of the name, one a line."
+    )
+    note = models.TextField(blank=True)
+
+    natural_key_fields = ("slug",)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.honorific} {self.name}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        super().save(*args, **kwargs)
+
+
+class Position(Cited, Period, Record):
+    """A post held in an organization over a period; the holder may be unknown."""
+
+    title = models.CharField(max_length=300)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="positions"
+    )
+    holder = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text="Leave blank when the source does not name the holder.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+    natural_key_fields = ("organization__slug", "title", "holder__slug", "attested")
+
+    class Meta:
+        ordering = ["organization", "title", "start_first", "attested_first"]
+        constraints = [*Period.Meta.constraints]
+
+    def __str__(self):
+        return f"{self.title}, {self.organization.short_name}: {self.holder_display}"
+
+    @property
+    def holder_display(self):
+        return str(self.holder) if self.holder else "holder not named"

@@ -1,0 +1,175 @@
+"""Test data built in code: one factory a model, with plain, readable defaults."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
+from cooperation.models import (
+    Country,
+    Membership,
+    Organization,
+    OrganizationName,
+    Person,
+    Position,
+    Source,
+    Topic,
+)
+from cooperation.roles import ANALYSTS, EMBASSY_STAFF
+from meetings.models import Meeting, Outcome, Participant
+
+
+def country(code):
+    """Countries come from the ISO migration; tests look them up rather than make them."""
+    return Country.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
+    is_staff = True
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+
+
+def analyst(**kwargs):
+    return UserFactory(username="analyst", role=ANALYSTS, **kwargs)
+
+
+def staff(**kwargs):
+    return UserFactory(username="staff", role=EMBASSY_STAFF, **kwargs)
+
+
+def administrator(**kwargs):
+    return UserFactory(username="admin", is_superuser=True, **kwargs)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Report {n}")
+    slug = factory.Sequence(lambda n: f"report-{n}")
+    publisher = "Embassy"
+    text = "The parties met and agreed to continue their cooperation."
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    acronym = factory.Sequence(lambda n: f"ORG{n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    kind = Organization.Kind.INTERGOVERNMENTAL
+
+
+class OrganizationNameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganizationName
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Other name {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    country = factory.LazyFunction(lambda: country("UZ"))
+    status = Membership.Status.MEMBER
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    title = "Director"
+    organization = factory.SubFactory(OrganizationFactory)
+    holder = factory.SubFactory(PersonFactory)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    date = "2013-08-20"
+    city = "Tashkent"
+    country = factory.LazyFunction(lambda: country("UZ"))
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = "Both sides agreed to meet again."
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    title = factory.Sequence(lambda n: f"MOU {n}")
+    kind = Agreement.Kind.MOU
+
+
+class AgreementPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementParty
+
+    agreement = factory.SubFactory(AgreementFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+class AgreementEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementEvent
+
+    agreement = factory.SubFactory(AgreementFactory)
+    kind = AgreementEvent.Kind.DRAFT_AGREED
+    date = "2011"
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    action = factory.Sequence(lambda n: f"Send the draft back, step {n}")
+    agreement = factory.SubFactory(AgreementFactory)
+    responsible_organization = factory.SubFactory(OrganizationFactory)
