@@ -1,4 +1,8 @@
-"""Settings for the test run, set before Django reads them."""
+"""The environment of a test run, set before pytest-django reads the settings.
+
+Loaded as a plugin (`-p tests.environment` in pyproject.toml) because conftest
+files load too late for that.
+"""
 
 import os
 
