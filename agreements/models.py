@@ -199,15 +199,28 @@ class FollowUpState(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
+OPEN_STATES = [FollowUpState.OPEN, FollowUpState.IN_PROGRESS]
+
+
 class FollowUpQuerySet(RecordQuerySet):
-    def open(self):
-        """Not yet done or dropped: someone still owes this step."""
-        return self.filter(state__in=[FollowUpState.OPEN, FollowUpState.IN_PROGRESS])
+    def open(self, as_of=None):
+        """Not done or dropped: someone still owes this step.
+
+        With `as_of`, those open on that day: certainly requested by then, and
+        not yet closed (still open now, or closed only after that day).
+        """
+        if as_of is None:
+            return self.filter(state__in=OPEN_STATES)
+        return self.filter(
+            Q(requested_on_last__lte=as_of),
+            Q(state__in=OPEN_STATES) | Q(closed_on_first__gt=as_of),
+        )
 
     def overdue(self, today=None):
-        """Open, and due on a day that has certainly passed."""
-        today = today or datetime.date.today()
-        return self.open().filter(due_last__lt=today)
+        """Open on `today` (by default the real today), and due on a day that had passed."""
+        if today is None:
+            return self.open().filter(due_last__lt=datetime.date.today())
+        return self.open(as_of=today).filter(due_last__lt=today)
 
     def owed_by(self, organization):
         return self.filter(responsible_organization=organization)
@@ -243,8 +256,14 @@ class FollowUp(Cited, Record):
     responsible_person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups_owed"
     )
+    requested_on = PartialDateField(
+        blank=True, help_text="When it was asked for. Blank: the date of the meeting it came from."
+    )
     due = PartialDateField(blank=True, help_text="Blank when no due date was set.")
     state = models.CharField(max_length=20, choices=State, default=State.OPEN)
+    closed_on = PartialDateField(
+        blank=True, help_text="When it was done or dropped, if the source says."
+    )
 
     objects = FollowUpQuerySet.as_manager()
     natural_key_fields = ("agreement__title", "action")
@@ -268,9 +287,18 @@ class FollowUp(Cited, Record):
             return f"{self.responsible_person} ({self.responsible_organization.short_name})"
         return str(self.responsible_organization)
 
+    def clean(self):
+        super().clean()
+        if not self.requested_on and self.meeting_id:
+            self.requested_on = self.meeting.date
+        if self.closed_on and self.is_open:
+            raise ValidationError(
+                {"closed_on": "An open follow-up has no closing date: mark it done or dropped."}
+            )
+
     @property
     def is_open(self):
-        return self.state in (self.State.OPEN, self.State.IN_PROGRESS)
+        return self.state in OPEN_STATES
 
     def is_overdue(self, today=None):
         today = today or datetime.date.today()

@@ -253,9 +253,12 @@ class _DerivedBound:
 def _add_bounds(sender, **kwargs):
     """Give every PartialDateField its `_first` and `_last` columns.
 
-    Done once the class is built, so that models rebuilt from migrations, which
-    list the bounds themselves, are left as they are.
+    Models that migrations rebuild (their module is "__fake__") are left as they
+    are: migrations list the bounds as fields of their own, so `makemigrations`
+    writes them and the schema holds exactly what the migrations say.
     """
+    if sender.__module__ == "__fake__":
+        return
     for field in list(sender._meta.local_fields):
         if not isinstance(field, PartialDateField):
             continue
