@@ -4,11 +4,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from cooperation.models import Cited, Organization, Person, Record, RecordQuerySet, Topic
-from cooperation.partial_dates import PartialDateField
+from cooperation.partial_dates import PartialDate, PartialDateField
 from meetings.models import Meeting
 
 
@@ -35,6 +36,17 @@ class EventKind(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
+    @classmethod
+    def pending(cls):
+        """Statuses of agreements still on their way, which can stall."""
+        return [
+            cls.PROPOSED,
+            cls.DRAFT_AGREED,
+            cls.FOLLOW_UP_REQUESTED,
+            cls.UNDER_NEGOTIATION,
+            cls.SIGNED,
+        ]
+
 
 class AgreementQuerySet(RecordQuerySet):
     def with_status(self, as_of=None):
@@ -50,10 +62,47 @@ class AgreementQuerySet(RecordQuerySet):
             status=Subquery(latest.values("kind")[:1]),
             status_date=Subquery(latest.values("date")[:1]),
             last_activity=Subquery(latest.values("date_last")[:1]),
+            status_event_id=Subquery(latest.values("pk")[:1]),
         )
 
     def with_status_in(self, statuses, as_of=None):
         return self.with_status(as_of).filter(status__in=statuses)
+
+    def stalled(self, days, today=None):
+        """Still on their way, with no event for more than `days` days before `today`.
+
+        Needs `with_status()` first. An event dated only to a month or a year counts
+        from its last possible day, so nothing is called stalled that might not be.
+        """
+        today = today or datetime.date.today()
+        cutoff = today - datetime.timedelta(days=days)
+        return self.filter(status__in=EventKind.pending(), last_activity__lt=cutoff)
+
+    def for_status_page(self, as_of=None):
+        """What the status page shows and sorts by, in one query."""
+        open_follow_ups = FollowUp.objects.open(as_of=as_of).filter(agreement=OuterRef("pk"))
+        first_party = AgreementParty.objects.filter(agreement=OuterRef("pk")).order_by(
+            "organization__name"
+        )
+        return self.with_status(as_of).annotate(
+            status_rank=Case(
+                *[When(status=kind, then=rank) for rank, kind in enumerate(EventKind.values)],
+                default=len(EventKind.values),
+            ),
+            first_party=Subquery(first_party.values("organization__name")[:1]),
+            open_follow_up_count=Coalesce(
+                Subquery(
+                    open_follow_ups.order_by()
+                    .values("agreement")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            next_due=Subquery(
+                open_follow_ups.exclude(due="").order_by("due_first").values("due_first")[:1]
+            ),
+        )
 
 
 class Agreement(Cited, Record):
@@ -89,6 +138,11 @@ class Agreement(Cited, Record):
 
     def get_absolute_url(self):
         return reverse("agreements:agreement_detail", args=[self.pk])
+
+    @property
+    def current_status_label(self):
+        """The label of the `status` that with_status() annotates."""
+        return EventKind(self.status).label if getattr(self, "status", None) else ""
 
     @property
     def current_event(self):
@@ -185,11 +239,13 @@ class AgreementEvent(Cited, Record):
 
     def clean(self):
         super().clean()
-        if self.meeting_id and self.date and self.meeting.date:
-            if self.date.last < self.meeting.date.first or self.meeting.date.last < self.date.first:
-                raise ValidationError(
-                    {"date": f"The meeting it happened at was on {self.meeting.date}."}
-                )
+        # A date that clean_fields() refused is still text: nothing to compare.
+        if not (self.meeting_id and isinstance(self.date, PartialDate) and self.meeting.date):
+            return
+        if self.date.last < self.meeting.date.first or self.meeting.date.last < self.date.first:
+            raise ValidationError(
+                {"date": f"The meeting it happened at was on {self.meeting.date}."}
+            )
 
 
 class FollowUpState(models.TextChoices):
@@ -207,12 +263,16 @@ class FollowUpQuerySet(RecordQuerySet):
         """Not done or dropped: someone still owes this step.
 
         With `as_of`, those open on that day: certainly requested by then, and
-        not yet closed (still open now, or closed only after that day).
+        not yet closed (still open now, or closed only after that day). A blank
+        request date means the date of the meeting it came from; with no meeting
+        either, nothing says when, and it counts as requested all along.
         """
         if as_of is None:
             return self.filter(state__in=OPEN_STATES)
         return self.filter(
-            Q(requested_on_last__lte=as_of),
+            Q(requested_on_last__lte=as_of)
+            | Q(requested_on="", meeting__date_last__lte=as_of)
+            | Q(requested_on="", meeting__isnull=True),
             Q(state__in=OPEN_STATES) | Q(closed_on_first__gt=as_of),
         )
 

@@ -28,7 +28,9 @@ class CitedInline:
 
     autocomplete_fields = ["source"]
     # A passage is a sentence or two; a full-height textarea on every row buries the form.
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+    }
 
 
 @admin.register(Country)
@@ -113,7 +115,18 @@ class OrganizationAdmin(admin.ModelAdmin):
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = "__all__"
+        fields = [
+            "organization",
+            "country",
+            "status",
+            "start",
+            "end",
+            "ended",
+            "attested",
+            "note",
+            "source",
+            "passage",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -123,7 +136,15 @@ class MembershipForm(forms.ModelForm):
             pk=self.instance.pk,
             **{
                 name: cleaned.get(name)
-                for name in ("organization", "country", "status", "start", "end", "ended", "attested")
+                for name in (
+                    "organization",
+                    "country",
+                    "status",
+                    "start",
+                    "end",
+                    "ended",
+                    "attested",
+                )
             },
         )
         recorded = Membership.objects.filter(

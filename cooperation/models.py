@@ -104,6 +104,20 @@ class Cited(models.Model):
             )
 
 
+def citations_by_source(cited):
+    """Group (what, record) pairs by source, then by passage.
+
+    Gives [(source, [(passage, [what, ...])])]: the pages list each source once,
+    each passage quoted from it once, with everything that rests on it.
+    """
+    by_source = {}
+    for what, record in cited:
+        if record.source_id:
+            passages = by_source.setdefault(record.source, {})
+            passages.setdefault(record.passage, []).append(what)
+    return [(source, list(passages.items())) for source, passages in by_source.items()]
+
+
 class Country(Record):
     """An ISO 3166-1 country; the list comes from pycountry, through a migration."""
 
@@ -148,7 +162,6 @@ class OrganizationKind(models.TextChoices):
     DIPLOMATIC_MISSION = "diplomatic_mission", "Diplomatic mission"
     NON_GOVERNMENTAL = "non_governmental", "Non-governmental organization"
     OTHER = "other", "Other"
-
 
 
 class Organization(Cited, Record):
@@ -206,25 +219,27 @@ class Organization(Cited, Record):
             return f"{self.acronym} ({self.name})"
         return self.name
 
-    @property
-    def short_name(self):
-        return self.acronym or self.name
-
-    def get_absolute_url(self):
-        return reverse("cooperation:organization_detail", args=[self.slug])
-
-    def clean(self):
-        super().clean()
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "An organization cannot sit inside itself."})
-            ancestor = ancestor.parent
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.acronym or self.name)[:100]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cooperation:organization_detail", args=[self.slug])
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        ancestor = self.parent
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "An organization cannot sit inside itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
 
 class OrganizationName(Cited, Record):
@@ -261,9 +276,7 @@ class PeriodQuerySet(RecordQuerySet):
         partial or unknown date never claims more than is known.
         """
         started = (
-            Q(start_last__lte=day)
-            | Q(start="", attested="")
-            | Q(start="", attested_last__lte=day)
+            Q(start_last__lte=day) | Q(start="", attested="") | Q(start="", attested_last__lte=day)
         )
         not_ended = Q(end="", ended=False) | Q(end_first__gt=day)
         return self.filter(started & not_ended)
@@ -314,9 +327,12 @@ class Period(models.Model):
         return since, until
 
     def overlaps(self, other):
+        """True when there is a day on which both certainly held, as on() counts them."""
         since, until = self.certain_span()
         other_since, other_until = other.certain_span()
-        return since < other_until and other_since < until
+        # A span with no certain day (ended on an unknown day, or a start known less
+        # precisely than its end) shares no day with anything.
+        return max(since, other_since) < min(until, other_until)
 
     def dates_are_valid(self):
         """False while a date is still text that clean_fields() has refused."""
@@ -349,7 +365,6 @@ class MembershipStatus(models.TextChoices):
     MEMBER = "member", "Member"
     OBSERVER = "observer", "Observer"
     DIALOGUE_PARTNER = "dialogue_partner", "Dialogue partner"
-
 
 
 class Membership(Cited, Period, Record):
@@ -386,7 +401,8 @@ class Membership(Cited, Period, Record):
         indexes = [models.Index(fields=["organization", "status"], name="membership_status_idx")]
 
     def __str__(self):
-        return f"{self.country} — {self.get_status_display().lower()} of {self.organization.short_name}"
+        status = self.get_status_display().lower()
+        return f"{self.country} — {status} of {self.organization.short_name}"
 
 
 def first_overlap(memberships):

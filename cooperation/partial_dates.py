@@ -8,6 +8,7 @@ and, beside it, the first and last day it can mean (`<name>_first`,
 """
 
 import calendar
+import contextlib
 import datetime
 import re
 from dataclasses import dataclass
@@ -160,11 +161,14 @@ class _PartialDateAttribute(DeferredAttribute):
     """Turns text assigned to the field into a PartialDate at once."""
 
     def __set__(self, instance, value):
-        try:
+        # Text that is not a date is kept as written, so that full_clean() can say why.
+        with contextlib.suppress(ValidationError):
             value = to_partial_date(value)
-        except ValidationError:
-            pass  # kept as written, so that full_clean() can say what is wrong with it
         instance.__dict__[self.field.attname] = value
+        # The bounds follow the text: count them as loaded too, or save() on an
+        # instance fetched with only()/defer() would write the text and not its bounds.
+        for bound in ("first", "last"):
+            instance.__dict__.setdefault(f"{self.field.name}_{bound}", None)
 
 
 class PartialDateField(models.CharField):

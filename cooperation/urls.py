@@ -4,6 +4,14 @@ from django.urls import include, path
 
 from cooperation import views
 
+organization_patterns = (
+    [
+        path("", views.OrganizationListView.as_view(), name="organization_list"),
+        path("<slug:slug>/", views.organization_detail, name="organization_detail"),
+    ],
+    "cooperation",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -13,5 +21,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("agreements/", include("agreements.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("organizations/", include(organization_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,24 @@
-from django.contrib.auth.decorators import login_not_required
+import datetime
+
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.generic import ListView
+
+from cooperation.charts import TimeScale, membership_rows
+from cooperation.forms import AsOfForm
+from cooperation.models import Membership, Organization, citations_by_source
+
+CHART_WIDTH = 900
+CHART_LEFT = 170
+ROW_HEIGHT = 22
 
 
 def home(request):
-    return redirect("admin:index")
+    return redirect("agreements:agreement_list")
 
 
 @login_not_required
@@ -20,3 +32,95 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"alive": True, "database": "unavailable"}, status=503)
     return JsonResponse({"alive": True, "database": "ready"})
+
+
+class OrganizationListView(PermissionRequiredMixin, ListView):
+    permission_required = "cooperation.view_organization"
+    raise_exception = True
+    paginate_by = 50
+    queryset = Organization.objects.select_related("parent", "home_country").order_by("name", "pk")
+
+
+@permission_required("cooperation.view_organization", raise_exception=True)
+def organization_detail(request, slug):
+    organization = get_object_or_404(
+        Organization.objects.select_related("parent", "home_country", "accredited_to", "source"),
+        slug=slug,
+    )
+    as_of_form = AsOfForm(request.GET)
+    if not as_of_form.is_valid():
+        context = {"organization": organization, "as_of_form": as_of_form}
+        return render(request, "cooperation/organization_detail.html", context, status=400)
+    today = datetime.date.today()
+    day = as_of_form.cleaned_data["as_of"] or today
+
+    memberships = list(
+        organization.memberships.select_related("country", "source").order_by(
+            "country__name", "start_first", "attested_first"
+        )
+    )
+    on_the_day = {m.pk for m in Membership.objects.filter(organization=organization).on(day)}
+    by_status = [
+        (label, [m for m in memberships if m.pk in on_the_day and m.status == status])
+        for status, label in Membership.Status.choices
+    ]
+    scale = TimeScale.covering(
+        [
+            d
+            for m in memberships
+            for d in (
+                m.start and m.start.first,
+                m.end and m.end.last,
+                m.attested and m.attested.first,
+            )
+        ],
+        left=CHART_LEFT,
+        right=CHART_WIDTH - 20,
+        today=max(today, day),
+    )
+    rows = membership_rows(memberships, scale, today)
+    for number, row in enumerate(rows):
+        row.y = 40 + number * ROW_HEIGHT
+    positions = list(
+        organization.positions.select_related("holder", "source").order_by(
+            "title", "start_first", "attested_first", "pk"
+        )
+    )
+    # Reverse relations: meetings and agreements depend on this app, not the other way round.
+    agreements = list(
+        organization.agreements.with_status(as_of=as_of_form.cleaned_data["as_of"])
+        .prefetch_related("parties")
+        .order_by("title")
+    )
+    participations = organization.participations.select_related("meeting").order_by(
+        "-meeting__date_first", "meeting__pk"
+    )
+    meetings = list({p.meeting.pk: p.meeting for p in participations}.values())
+    context = {
+        "organization": organization,
+        "as_of_form": as_of_form,
+        "day": day,
+        "is_today": day == today,
+        "children": organization.children.order_by("name"),
+        "other_names": organization.other_names.all(),
+        "by_status": by_status,
+        "held_count": len(on_the_day),
+        "chart": {
+            "rows": rows,
+            "ticks": scale.year_ticks(),
+            "day_x": scale.x(day),
+            "today_x": scale.x(today),
+            "height": 50 + len(rows) * ROW_HEIGHT,
+            "width": CHART_WIDTH,
+            "left": CHART_LEFT,
+        },
+        "positions": positions,
+        "agreements": agreements,
+        "meetings": meetings,
+        "citations": citations_by_source(
+            [("The organization", organization)]
+            + [(str(m), m) for m in memberships]
+            + [(str(p), p) for p in positions]
+        ),
+    }
+    return render(request, "cooperation/organization_detail.html", context)

@@ -130,7 +130,9 @@ class Participant(Cited, Record):
     def clean(self):
         super().clean()
         if not self.person_id and not self.position_id:
-            raise ValidationError("Name the person, or the post they held when the name is unknown.")
+            raise ValidationError(
+                "Name the person, or the post they held when the name is unknown."
+            )
         if (
             self.person_id
             and self.position_id

@@ -148,9 +148,7 @@ def test_before_2013_the_mous_were_drafts():
 
 
 def test_the_parties_are_rats_sco_and_its_two_partners():
-    parties = {
-        a.title: {p.slug for p in a.parties.all()} for a in Agreement.objects.all()
-    }
+    parties = {a.title: {p.slug for p in a.parties.all()} for a in Agreement.objects.all()}
     assert parties == {
         BNPT_MOU: {"rats-sco", "bnpt"},
         ASEAN_MOU: {"rats-sco", "asean-secretariat"},

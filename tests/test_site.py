@@ -39,7 +39,7 @@ def test_logging_in_leads_somewhere_useful(client, analyst):
     )
     assert response.status_code == 200
     assert response.wsgi_request.user.is_authenticated
-    assert response.redirect_chain[-1][0] == reverse("admin:index")
+    assert response.redirect_chain[-1][0] == reverse("agreements:agreement_list")
 
 
 def test_logging_out_ends_the_session(analyst_client):
@@ -78,7 +78,9 @@ def test_healthz_says_not_ready_when_the_database_cannot_be_reached(client, db, 
 
 def test_the_roles_are_created_by_migrate_with_their_permissions(db):
     analysts = set(Group.objects.get(name=ANALYSTS).permissions.values_list("codename", flat=True))
-    staff = set(Group.objects.get(name=EMBASSY_STAFF).permissions.values_list("codename", flat=True))
+    staff = set(
+        Group.objects.get(name=EMBASSY_STAFF).permissions.values_list("codename", flat=True)
+    )
     assert "view_agreement" in analysts and "view_membership" in analysts
     assert all(codename.startswith("view_") for codename in analysts)
     assert {"add_meeting", "change_meeting", "add_followup", "change_agreementevent"} <= staff

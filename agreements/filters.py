@@ -1,0 +1,144 @@
+"""The filters of the MOU follow-up status page; each state of the form is a URL."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+
+from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
+from cooperation.models import Country, Organization, Topic
+
+DEFAULT_STALLED_DAYS = 365
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Rows with nothing to sort by (no events, no due date) go last, whichever the direction."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+
+class AgreementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="Words in the title or any party's name."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=EventKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, empty_label="Any kind")
+    party = django_filters.ModelChoiceFilter(
+        label="Party",
+        queryset=Organization.objects.filter(agreement_links__isnull=False).distinct(),
+        to_field_name="slug",
+        method="with_party",
+        empty_label="Any party",
+    )
+    country = django_filters.ModelChoiceFilter(
+        label="Party's country",
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        method="with_party_from",
+        empty_label="Any country",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        field_name="topics",
+        empty_label="Any topic",
+    )
+    responsible = django_filters.ModelChoiceFilter(
+        label="Next step owed by",
+        queryset=Organization.objects.filter(follow_ups_owed__isnull=False).distinct(),
+        to_field_name="slug",
+        method="owed_by",
+        empty_label="Anyone",
+    )
+    stalled = django_filters.NumberFilter(
+        label="Stalled for more than (days)",
+        method="stalled_for",
+        min_value=0,
+        max_value=36500,
+        help_text=f"No activity for more than this many days; {DEFAULT_STALLED_DAYS} marks a row.",
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Has overdue follow-ups",
+        method="with_overdue",
+        widget=forms.CheckboxInput,
+    )
+    last_activity = django_filters.DateFromToRangeFilter(
+        label="Last activity between",
+        field_name="last_activity",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    sort = NullsLastOrderingFilter(
+        fields=[
+            ("title", "title"),
+            ("first_party", "parties"),
+            ("status_rank", "status"),
+            ("last_activity", "last_activity"),
+            ("next_due", "follow_ups"),
+        ],
+        field_labels={"last_activity": "Last activity", "follow_ups": "Next follow-up due"},
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        self.as_of = as_of
+        super().__init__(*args, **kwargs)
+
+    @property
+    def today(self):
+        return self.as_of or datetime.date.today()
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            named_party = AgreementParty.objects.filter(
+                Q(organization__name__icontains=word)
+                | Q(organization__acronym__icontains=word)
+                | Q(organization__other_names__name__icontains=word),
+                agreement=OuterRef("pk"),
+            )
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Exists(named_party)
+            )
+        return queryset
+
+    def with_party(self, queryset, name, organization):
+        return queryset.filter(
+            Exists(
+                AgreementParty.objects.filter(agreement=OuterRef("pk"), organization=organization)
+            )
+        )
+
+    def with_party_from(self, queryset, name, country):
+        return queryset.filter(
+            Exists(
+                AgreementParty.objects.filter(
+                    agreement=OuterRef("pk"), organization__home_country=country
+                )
+            )
+        )
+
+    def owed_by(self, queryset, name, organization):
+        owed = FollowUp.objects.open(as_of=self.as_of).filter(
+            agreement=OuterRef("pk"), responsible_organization=organization
+        )
+        return queryset.filter(Exists(owed))
+
+    def stalled_for(self, queryset, name, days):
+        return queryset.stalled(days=int(days), today=self.today)
+
+    def with_overdue(self, queryset, name, value):
+        # A checkbox: ticked narrows to agreements with overdue follow-ups, unticked does nothing.
+        if not value:
+            return queryset
+        overdue = FollowUp.objects.overdue(today=self.as_of).filter(agreement=OuterRef("pk"))
+        return queryset.filter(Exists(overdue))

@@ -1,0 +1,295 @@
+"""The MOU follow-up status page, its exports, and one agreement's whole history."""
+
+import csv
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from agreements.filters import DEFAULT_STALLED_DAYS, AgreementFilter
+from agreements.models import Agreement, AgreementEvent, EventKind, FollowUp
+from agreements.timeline import agreement_timeline
+from cooperation.forms import AsOfForm
+from cooperation.models import citations_by_source
+
+PAGE_SIZE = 50
+FORMATS = ("html", "csv", "json")
+# (sort parameter, column heading); every column of the status page sorts.
+SORT_COLUMNS = [
+    ("title", "Agreement"),
+    ("parties", "Parties"),
+    ("status", "Status"),
+    ("last_activity", "Last activity (days ago)"),
+    ("follow_ups", "Open follow-ups, who owes them, when due"),
+]
+
+
+@dataclass
+class StatusRow:
+    """One agreement as the status page shows it and the exports write it."""
+
+    agreement: Agreement
+    status_event: AgreementEvent | None
+    days_since: int | None
+    stalled: bool
+    open_follow_ups: list = field(default_factory=list)
+    overdue: bool = False
+
+    @classmethod
+    def of(cls, agreement, today, stalled_days):
+        event = next((e for e in agreement.history if e.pk == agreement.status_event_id), None)
+        days_since = (today - agreement.last_activity).days if agreement.last_activity else None
+        follow_ups = agreement.open_follow_ups
+        return cls(
+            agreement=agreement,
+            status_event=event,
+            days_since=days_since,
+            stalled=agreement.status in EventKind.pending()
+            and days_since is not None
+            and days_since > stalled_days,
+            open_follow_ups=follow_ups,
+            overdue=any(f.due and f.due.last < today for f in follow_ups),
+        )
+
+    @property
+    def status_label(self):
+        return EventKind(self.agreement.status).label if self.agreement.status else ""
+
+    def as_record(self):
+        agreement, event = self.agreement, self.status_event
+        return {
+            "id": agreement.pk,
+            "title": agreement.title,
+            "kind": agreement.get_kind_display(),
+            "parties": [party.short_name for party in agreement.parties.all()],
+            "status": self.status_label,
+            "status_date": event.date.iso if event else "",
+            "set_at_meeting": event.meeting.title if event and event.meeting else "",
+            "last_activity": agreement.last_activity.isoformat() if agreement.last_activity else "",
+            "days_since_last_activity": self.days_since,
+            "stalled": self.stalled,
+            "overdue": self.overdue,
+            "open_follow_ups": [
+                {
+                    "action": f.action,
+                    "owed_by": f.owed_by_display,
+                    "due": f.due.iso if f.due else "",
+                }
+                for f in self.open_follow_ups
+            ],
+        }
+
+
+def status_page_rows(agreements, as_of):
+    """Prefetch what every row shows, in a fixed number of queries."""
+    return agreements.prefetch_related(
+        "parties",
+        Prefetch(
+            "events",
+            queryset=AgreementEvent.objects.select_related("meeting"),
+            to_attr="history",
+        ),
+        Prefetch(
+            "follow_ups",
+            queryset=FollowUp.objects.open(as_of=as_of)
+            .select_related("responsible_organization", "responsible_person")
+            .order_by("due_first", "pk"),
+            to_attr="open_follow_ups",
+        ),
+    )
+
+
+@permission_required("agreements.view_agreement", raise_exception=True)
+def agreement_list(request):
+    as_of_form = AsOfForm(request.GET)
+    as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() else None
+    filterset = AgreementFilter(
+        request.GET, queryset=Agreement.objects.for_status_page(as_of), as_of=as_of
+    )
+    output = request.GET.get("format", "html")
+    errors = []
+    if output not in FORMATS:
+        errors.append(f"There is no “{output}” format: use html, csv or json.")
+    if not as_of_form.is_valid() or not filterset.is_valid() or errors:
+        context = {
+            "filterset": filterset,
+            "as_of_form": as_of_form,
+            "format_errors": errors,
+            "stalled_days": DEFAULT_STALLED_DAYS,
+        }
+        return render(request, "agreements/agreement_list.html", context, status=400)
+
+    today = as_of or datetime.date.today()
+    stalled_days = int(filterset.form.cleaned_data.get("stalled") or DEFAULT_STALLED_DAYS)
+    agreements = filterset.qs
+    if not filterset.form.cleaned_data.get("sort"):
+        agreements = agreements.order_by("title")
+    agreements = agreements.order_by(*agreements.query.order_by, "pk")
+
+    if output != "html":
+        return export(agreements, output, as_of, today, stalled_days)
+
+    paginator = Paginator(status_page_rows(agreements, as_of), PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404(
+            f"There is no such page: the list has {paginator.num_pages} page(s)."
+        ) from None
+    counts = {
+        row["status"]: row["n"]
+        for row in agreements.order_by().values("status").annotate(n=Count("pk"))
+    }
+    context = {
+        "filterset": filterset,
+        "as_of_form": as_of_form,
+        "as_of": as_of,
+        "today": today,
+        "stalled_days": stalled_days,
+        "page": page,
+        "rows": [StatusRow.of(a, today, stalled_days) for a in page.object_list],
+        "status_counts": [
+            (kind, label, counts[kind]) for kind, label in EventKind.choices if kind in counts
+        ],
+        "without_events": counts.get(None, 0),
+        "total": paginator.count,
+        "query_without_page": query_without(request, "page"),
+        "sort_columns": sort_columns(request, filterset.form.cleaned_data.get("sort") or []),
+    }
+    return render(request, "agreements/agreement_list.html", context)
+
+
+def sort_columns(request, current):
+    """Each column's heading, the link that sorts by it, and how it is sorted now."""
+    base = query_without(request, "page", "sort")
+    columns = []
+    for name, label in SORT_COLUMNS:
+        if current == [name]:
+            direction, target = "ascending", f"-{name}"
+        elif current == [f"-{name}"]:
+            direction, target = "descending", name
+        else:
+            direction, target = "", name
+        url = f"?{base}&sort={target}" if base else f"?sort={target}"
+        columns.append(
+            {"label": label, "url": url, "direction": direction, "num": name == "last_activity"}
+        )
+    return columns
+
+
+def query_without(request, *names):
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "kind",
+    "parties",
+    "status",
+    "status_date",
+    "set_at_meeting",
+    "last_activity",
+    "days_since_last_activity",
+    "stalled",
+    "overdue",
+    "open_follow_ups",
+]
+
+
+def export(agreements, output, as_of, today, stalled_days):
+    """Every row of the filtered, sorted set, streamed, never held in memory at once."""
+    rows = (
+        StatusRow.of(agreement, today, stalled_days).as_record()
+        for agreement in status_page_rows(agreements, as_of).iterator(chunk_size=500)
+    )
+    stamp = (as_of or today).isoformat()
+    if output == "csv":
+        body = csv_lines(rows)
+        response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    else:
+        body = json_lines(rows)
+        response = StreamingHttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="agreements-{stamp}.{output}"'
+    return response
+
+
+def csv_lines(records):
+    writer = csv.writer(Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for record in records:
+        record["parties"] = "; ".join(record["parties"])
+        record["open_follow_ups"] = "; ".join(
+            " — ".join(
+                part for part in (f["action"], f["owed_by"], f["due"] and f"due {f['due']}") if part
+            )
+            for f in record["open_follow_ups"]
+        )
+        record["days_since_last_activity"] = (
+            "" if record["days_since_last_activity"] is None else record["days_since_last_activity"]
+        )
+        record["stalled"] = "yes" if record["stalled"] else "no"
+        record["overdue"] = "yes" if record["overdue"] else "no"
+        yield writer.writerow([record[column] for column in CSV_COLUMNS])
+
+
+def json_lines(records):
+    yield "["
+    for number, record in enumerate(records):
+        yield ("," if number else "") + "\n" + json.dumps(record, ensure_ascii=False)
+    yield "\n]\n"
+
+
+@permission_required("agreements.view_agreement", raise_exception=True)
+def agreement_detail(request, pk):
+    agreement = get_object_or_404(
+        Agreement.objects.with_status().select_related("source").prefetch_related("topics"), pk=pk
+    )
+    party_links = list(agreement.party_links.select_related("organization__home_country", "source"))
+    events = list(
+        agreement.events.select_related("meeting", "source").order_by(
+            "date_first", "date_last", "pk"
+        )
+    )
+    follow_ups = list(
+        agreement.follow_ups.select_related(
+            "responsible_organization",
+            "responsible_person",
+            "requested_by_organization",
+            "requested_by_person",
+            "meeting",
+            "source",
+        ).order_by("due_first", "pk")
+    )
+    today = datetime.date.today()
+    meetings = {e.meeting.pk: e.meeting for e in events if e.meeting}
+    meetings.update({f.meeting.pk: f.meeting for f in follow_ups if f.meeting})
+    context = {
+        "agreement": agreement,
+        "party_links": party_links,
+        "events": events,
+        "follow_ups": follow_ups,
+        "today": today,
+        "meetings": sorted(meetings.values(), key=lambda m: m.date.sort_key()),
+        "timeline": agreement_timeline(events, today),
+        "citations": citations_by_source(
+            [("The agreement", agreement)]
+            + [(f"Party: {link.organization.short_name}", link) for link in party_links]
+            + [(f"{event.get_kind_display()}, {event.date}", event) for event in events]
+            + [(f"Follow-up: {follow_up.action}", follow_up) for follow_up in follow_ups]
+        ),
+    }
+    return render(request, "agreements/agreement_detail.html", context)

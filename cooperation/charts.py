@@ -1,0 +1,149 @@
+"""Time charts drawn on the server as SVG: no script, nothing loaded from elsewhere.
+
+A `TimeScale` maps days to x positions; the agreement timeline and the membership
+chart lay their marks out with it, and templates draw them.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class TimeScale:
+    start: datetime.date
+    end: datetime.date
+    left: float
+    right: float
+
+    @classmethod
+    def covering(cls, days, *, left, right, today):
+        """A scale over the given days and today, widened to whole years."""
+        days = [d for d in days if d] + [today]
+        start = datetime.date(min(days).year, 1, 1)
+        end = datetime.date(max(days).year + 1, 1, 1)
+        return cls(start, end, left, right)
+
+    def x(self, day):
+        day = min(max(day, self.start), self.end)
+        span = (self.end - self.start).days
+        return round(self.left + (self.right - self.left) * (day - self.start).days / span, 1)
+
+    def year_ticks(self):
+        """(x, label) for each year, thinned so that labels do not collide."""
+        years = list(range(self.start.year, self.end.year + 1))
+        step = max(1, len(years) // 12 + (1 if len(years) % 12 else 0))
+        return [
+            (self.x(datetime.date(year, 1, 1)), str(year))
+            for year in years
+            if (year - years[0]) % step == 0
+        ]
+
+
+@dataclass
+class Mark:
+    """One dated thing on a timeline: a dot for a day, a bar for a month or a year."""
+
+    x1: float
+    x2: float
+    lane: int
+    label: str
+    date_label: str
+    precision: str
+    css_class: str = ""
+    url: str = ""
+    y: float = 0
+
+    @property
+    def is_span(self):
+        return self.precision != "day"
+
+    @property
+    def width(self):
+        return max(self.x2 - self.x1, 2)
+
+    @property
+    def middle(self):
+        return round((self.x1 + self.x2) / 2, 1)
+
+
+def lay_out_events(items, scale, *, label_width=150):
+    """Marks for (partial date, label, css_class, url) items, in lanes so labels don't overlap."""
+    lanes_end = []
+    marks = []
+    for date, label, css_class, url in sorted(items, key=lambda item: item[0].sort_key()):
+        x1 = scale.x(date.first)
+        x2 = scale.x(date.last + ONE_DAY)
+        lane = next((i for i, end in enumerate(lanes_end) if end <= x1), len(lanes_end))
+        if lane == len(lanes_end):
+            lanes_end.append(0)
+        lanes_end[lane] = max(x2, x1 + label_width)
+        marks.append(Mark(x1, x2, lane, label, str(date), date.precision, css_class, url))
+    return marks, max(len(lanes_end), 1)
+
+
+@dataclass
+class Segment:
+    x1: float
+    x2: float
+    certain: bool
+    note: str
+
+    @property
+    def width(self):
+        return max(round(self.x2 - self.x1, 1), 1)
+
+
+@dataclass
+class MembershipBar:
+    status: str
+    label: str
+    period: str
+    segments: list
+
+
+@dataclass
+class ChartRow:
+    country: object
+    bars: list
+    y: float = 0
+
+
+def membership_rows(memberships, scale, today):
+    """A row per country; each membership a bar whose uncertain parts are drawn as such.
+
+    Solid: the days the record shows the status held. Faint: where a partial date
+    leaves the start or end open, and before an unknown start (back to the edge).
+    """
+    rows = {}
+    for membership in memberships:
+        since, until = membership.certain_span()
+        segments = []
+        if membership.start:
+            if membership.start.first < since:
+                segments.append(
+                    Segment(scale.x(membership.start.first), scale.x(since), False, "start within")
+                )
+        else:
+            segments.append(Segment(scale.left, scale.x(since), False, "start unknown"))
+        if until == datetime.date.max:
+            until = today
+        if since < until:
+            segments.append(Segment(scale.x(since), scale.x(until), True, "held"))
+        if membership.end and membership.end.last > membership.end.first:
+            segments.append(
+                Segment(
+                    scale.x(membership.end.first), scale.x(membership.end.last), False, "end within"
+                )
+            )
+        row = rows.setdefault(membership.country_id, ChartRow(membership.country, []))
+        row.bars.append(
+            MembershipBar(
+                membership.status,
+                membership.get_status_display(),
+                membership.period_display,
+                segments,
+            )
+        )
+    return sorted(rows.values(), key=lambda row: row.country.name)

@@ -1,0 +1,70 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from cooperation.models import Organization, Person, Topic
+from meetings.models import Meeting, Participant
+
+
+class MeetingFilter(django_filters.FilterSet):
+    date = django_filters.DateFromToRangeFilter(
+        label="Between",
+        method="between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        help_text="Meetings that certainly fell between these days.",
+    )
+    place = django_filters.CharFilter(
+        label="Place", method="at_place", help_text="City or country."
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label="Organization",
+        queryset=Organization.objects.filter(participations__isnull=False).distinct(),
+        to_field_name="slug",
+        method="with_organization",
+        empty_label="Any organization",
+    )
+    person = django_filters.ModelChoiceFilter(
+        label="Person",
+        queryset=Person.objects.all(),
+        to_field_name="slug",
+        method="with_person",
+        empty_label="Anyone",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        field_name="topics",
+        empty_label="Any topic",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def between(self, queryset, name, value):
+        if value.start:
+            queryset = queryset.filter(date_first__gte=value.start)
+        if value.stop:
+            queryset = queryset.filter(date_last__lte=value.stop)
+        return queryset
+
+    def at_place(self, queryset, name, value):
+        return queryset.filter(
+            Q(city__icontains=value)
+            | Q(country__name__icontains=value)
+            | Q(country__code__iexact=value)
+        )
+
+    def with_organization(self, queryset, name, organization):
+        return queryset.filter(
+            Exists(Participant.objects.filter(meeting=OuterRef("pk"), organization=organization))
+        )
+
+    def with_person(self, queryset, name, person):
+        return queryset.filter(
+            Exists(
+                Participant.objects.filter(meeting=OuterRef("pk")).filter(
+                    Q(person=person) | Q(position__holder=person)
+                )
+            )
+        )

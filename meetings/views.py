@@ -1,0 +1,82 @@
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from cooperation.models import citations_by_source
+from meetings.filters import MeetingFilter
+from meetings.models import Meeting, Participant
+
+PAGE_SIZE = 50
+
+
+def participants():
+    return Participant.objects.select_related(
+        "person", "position__holder", "organization"
+    ).order_by("pk")
+
+
+@permission_required("meetings.view_meeting", raise_exception=True)
+def meeting_list(request):
+    filterset = MeetingFilter(
+        request.GET,
+        queryset=Meeting.objects.select_related("country").prefetch_related(
+            "topics", Prefetch("participants", queryset=participants())
+        ),
+    )
+    if not filterset.is_valid():
+        return render(request, "meetings/meeting_list.html", {"filterset": filterset}, status=400)
+    paginator = Paginator(
+        filterset.qs.order_by("-date_first", "-date_last", "title", "pk"), PAGE_SIZE
+    )
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404(
+            f"There is no such page: the list has {paginator.num_pages} page(s)."
+        ) from None
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filterset": filterset, "page": page, "query_without_page": query.urlencode()}
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@permission_required("meetings.view_meeting", raise_exception=True)
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("country", "source").prefetch_related("topics"), pk=pk
+    )
+    people = list(
+        meeting.participants.select_related(
+            "person", "position__holder", "organization", "source"
+        ).order_by("pk")
+    )
+    outcomes = list(meeting.outcomes.select_related("organization", "source").order_by("pk"))
+    # Reverse relations: agreements depend on meetings, not the other way round.
+    agreement_events = list(
+        meeting.agreement_events.select_related("agreement", "source").order_by(
+            "agreement__title", "date_first", "pk"
+        )
+    )
+    follow_ups = list(
+        meeting.follow_ups.select_related(
+            "agreement", "responsible_organization", "responsible_person", "source"
+        ).order_by("due_first", "pk")
+    )
+    cited = (
+        [("The meeting", meeting)]
+        + [(f"Participant: {p.who}", p) for p in people]
+        + [(f"{o.get_kind_display()}: {o.description}", o) for o in outcomes]
+        + [(f"{e.agreement}: {e.get_kind_display()}", e) for e in agreement_events]
+        + [(f"Follow-up: {f.action}", f) for f in follow_ups]
+    )
+    context = {
+        "meeting": meeting,
+        "participants": people,
+        "outcomes": outcomes,
+        "agreement_events": agreement_events,
+        "follow_ups": follow_ups,
+        "citations": citations_by_source(cited),
+    }
+    return render(request, "meetings/meeting_detail.html", context)

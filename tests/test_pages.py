@@ -1,0 +1,165 @@
+"""Every analysts' page: who may open it, what it costs in queries, how it fails."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agreements.models import Agreement
+from meetings.models import Meeting
+from tests import factories
+from tests.factories import country
+
+BNPT_MOU = "MOU on Counter-terrorism Cooperation between RATS-SCO and BNPT"
+
+
+def make_agreements(count):
+    """`count` agreements with all the trimmings a status page row shows."""
+    topic = factories.TopicFactory()
+    rats = factories.OrganizationFactory(acronym="RATS", home_country=country("UZ"))
+    for number in range(count):
+        partner = factories.OrganizationFactory(home_country=country("ID"))
+        factories.OrganizationNameFactory(organization=partner)
+        meeting = factories.MeetingFactory()
+        factories.ParticipantFactory(meeting=meeting, organization=partner)
+        agreement = factories.AgreementFactory()
+        agreement.topics.add(topic)
+        factories.AgreementPartyFactory(agreement=agreement, organization=rats)
+        factories.AgreementPartyFactory(agreement=agreement, organization=partner)
+        agreement.record_event("draft_agreed", "2011")
+        agreement.record_event("follow_up_requested", "2013-08-20", meeting=meeting)
+        factories.FollowUpFactory(
+            agreement=agreement,
+            meeting=meeting,
+            responsible_organization=partner,
+            responsible_person=factories.PersonFactory(),
+            requested_on="2013-08-20",
+            due="2014-01",
+        )
+        factories.MembershipFactory(
+            organization=rats,
+            country=country(["CN", "RU", "KZ"][number % 3]),
+            start=f"{2001 + number}",
+        )
+    return rats
+
+
+def page_urls(organization):
+    agreement = Agreement.objects.order_by("pk").first()
+    meeting = Meeting.objects.order_by("pk").first()
+    participant = meeting.participants.first()
+    return {
+        "status page": "/agreements/",
+        "status page, filtered": (
+            "/agreements/?status=follow_up_requested&stalled=30&overdue=on&sort=-last_activity"
+        ),
+        "status page as of a day": "/agreements/?as_of=2013-09-01",
+        "status page as CSV": "/agreements/?format=csv",
+        "status page as JSON": "/agreements/?format=json",
+        "agreement": f"/agreements/{agreement.pk}/",
+        "meetings": "/meetings/",
+        "meetings, filtered": (
+            f"/meetings/?organization={participant.organization.slug}&date_after=2013-01-01"
+        ),
+        "meeting": f"/meetings/{meeting.pk}/",
+        "organizations": "/organizations/",
+        "organization": f"/organizations/{organization.slug}/",
+        "organization as of a day": f"/organizations/{organization.slug}/?as_of=2005-06-01",
+    }
+
+
+PAGE_NAMES = [
+    "status page",
+    "status page, filtered",
+    "status page as of a day",
+    "status page as CSV",
+    "status page as JSON",
+    "agreement",
+    "meetings",
+    "meetings, filtered",
+    "meeting",
+    "organizations",
+    "organization",
+    "organization as of a day",
+]
+
+# Queries per page, the same whatever the number of records. Four of them are the
+# session, the user and the user's permissions; the status page's filter form lists
+# parties, countries, topics and responsible organizations in four more.
+QUERIES = {
+    "status page": 14,
+    "status page, filtered": 14,
+    "status page as of a day": 14,
+    "status page as CSV": 8,
+    "status page as JSON": 8,
+    "agreement": 11,
+    "meetings": 11,
+    "meetings, filtered": 12,
+    "meeting": 10,
+    "organizations": 6,
+    "organization": 13,
+    "organization as of a day": 13,
+}
+
+
+def content(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_it_sends_anonymous_users_to_the_login_page(client, db, name):
+    url = page_urls(make_agreements(1))[name]
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+@pytest.mark.parametrize("role", ["analyst", "staff"])
+def test_analysts_and_staff_read_every_page(client, db, name, role):
+    url = page_urls(make_agreements(1))[name]
+    client.force_login(getattr(factories, role)())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert content(response)
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_an_account_without_a_role_is_refused(client, db, name):
+    url = page_urls(make_agreements(1))[name]
+    client.force_login(factories.UserFactory(username="nobody", is_staff=False))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_a_page_costs_the_same_queries_for_one_record_and_for_fifty(client, db, name):
+    counts = []
+    for size in (1, 50):
+        organization = make_agreements(size)
+        url = page_urls(organization)[name]
+        client.force_login(factories.analyst())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            content(response)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts == [QUERIES[name], QUERIES[name]], (name, counts)
+
+
+def test_staff_see_the_admin_link_and_analysts_do_not(client, db):
+    make_agreements(1)
+    client.force_login(factories.staff())
+    assert 'href="/admin/"' in client.get("/agreements/").text
+    client.force_login(factories.analyst())
+    assert 'href="/admin/"' not in client.get("/agreements/").text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/agreements/999999/", "/meetings/999999/", "/organizations/no-such-body/"],
+)
+def test_a_missing_record_is_a_404_page(analyst_client, url):
+    response = analyst_client.get(url)
+    assert response.status_code == 404
+    assert "There is nothing here" in response.text
