@@ -141,4 +141,8 @@ class AgreementFilter(django_filters.FilterSet):
         if not value:
             return queryset
         overdue = FollowUp.objects.overdue(today=self.as_of).filter(agreement=OuterRef("pk"))
+        owed_by = self.form.cleaned_data.get("responsible")
+        if owed_by:
+            # With "Next step owed by": overdue follow-ups owed by that organization.
+            overdue = overdue.filter(responsible_organization=owed_by)
         return queryset.filter(Exists(overdue))

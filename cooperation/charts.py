@@ -22,7 +22,12 @@ class TimeScale:
         """A scale over the given days and today, widened to whole years."""
         days = [d for d in days if d] + [today]
         start = datetime.date(min(days).year, 1, 1)
-        end = datetime.date(max(days).year + 1, 1, 1)
+        last_year = max(days).year
+        end = (
+            datetime.date(last_year + 1, 1, 1)
+            if last_year < datetime.MAXYEAR
+            else datetime.date.max
+        )
         return cls(start, end, left, right)
 
     def x(self, day):
@@ -32,7 +37,7 @@ class TimeScale:
 
     def year_ticks(self):
         """(x, label) for each year, thinned so that labels do not collide."""
-        years = list(range(self.start.year, self.end.year + 1))
+        years = list(range(self.start.year, min(self.end.year, datetime.MAXYEAR - 1) + 1))
         step = max(1, len(years) // 12 + (1 if len(years) % 12 else 0))
         return [
             (self.x(datetime.date(year, 1, 1)), str(year))

@@ -112,6 +112,8 @@ def story(db):
         ("stalled=5", ["MOU RATS-SCO and ASEAN Secretariat", "MOU RATS-SCO and BNPT"]),
         ("overdue=on", ["MOU RATS-SCO and BNPT"]),
         ("stalled=365&overdue=on", ["MOU RATS-SCO and BNPT"]),
+        ("responsible=bnpt&overdue=on", ["MOU RATS-SCO and BNPT"]),
+        ("responsible=asean-secretariat&overdue=on", []),  # its follow-up is not overdue
         (
             "last_activity_after=2015-01-01&last_activity_before=2017-01-01",
             ["Agreement with Interpol"],
@@ -152,9 +154,9 @@ def test_invalid_input_shows_the_form_with_its_error_and_answers_400(
     assert "Some filters could not be read" in response.text
 
 
-@pytest.mark.parametrize("page", ["2", "0", "x"])
-def test_a_page_that_does_not_exist_is_a_clear_404(analyst_client, story, page):
-    response = analyst_client.get(f"/agreements/?page={page}")
+@pytest.mark.parametrize("number", ["2", "0", "x"])
+def test_a_page_that_does_not_exist_is_a_clear_404(analyst_client, story, number):
+    response = analyst_client.get(f"/agreements/?page={number}")
     assert response.status_code == 404
     assert "the list has 1 page(s)" in response.text
 
