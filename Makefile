@@ -22,7 +22,7 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 ## Set up a development database with the Tashkent 2013 records and the demo accounts.
 setup: $(VENV)/.run-deps
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py loaddata fixtures/tashkent_2013.json
+	$(DEV) $(BIN)/python manage.py load_records fixtures/tashkent_2013.json
 	$(DEV) $(BIN)/python manage.py demo_accounts
 
 ## Serve the site in development mode on 127.0.0.1:$(PORT).
@@ -46,3 +46,16 @@ format: $(VENV)/.test-deps
 
 clean:
 	rm -rf $(VENV) cooperation.sqlite3 staticfiles
+
+# Benchmarks: not part of `test` or CI; they take minutes and write bench/RESULTS.md.
+.PHONY: bench loadtest
+
+## Time the pages at 100, 1,000 and 10,000 synthetic agreements (bench/bench.sqlite3,
+## or the database DATABASE_URL names); write bench/RESULTS.md.
+bench: $(VENV)/.test-deps
+	$(BIN)/python bench/run.py
+
+## Serve the 10,000-agreement bench database with gunicorn and load it with wrk;
+## append the figures to bench/RESULTS.md.
+loadtest: $(VENV)/.test-deps
+	$(BIN)/python bench/loadtest.py

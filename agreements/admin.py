@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.db.models import Count, Q
 
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp, FollowUpState
-from cooperation.admin import CITATION, CitedInline
+from cooperation.admin import CITATION, CitedInline, CitedRowForm, EntryForms
+from cooperation.admin_base import RecordAdmin
+from cooperation.partial_dates import FORMAT_HELP, PartialDate
 from meetings.admin import MeetingAdmin
 from meetings.models import Meeting
 
@@ -30,14 +32,82 @@ class RecordsEventsThroughAgreement:
                 ).pk
 
 
+def date_of(meeting):
+    """The meeting's date, or None while the meeting form has none or a wrong one."""
+    date = getattr(meeting, "date", None)
+    return date if isinstance(date, PartialDate) else None
+
+
+class EventForm(CitedRowForm):
+    """An event row: its date may be left blank when it happened at a meeting.
+
+    On a meeting's page the row's `meeting` is the meeting being entered, which may not
+    be saved yet; AgreementEvent.clean() cannot compare dates with an unsaved meeting,
+    and record_event() would then refuse the row only after the form was accepted.
+    """
+
+    class Meta:
+        model = AgreementEvent
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "date" in self.fields:  # not when the page is read-only
+            self.fields["date"].required = False
+            self.fields["date"].help_text = f"Blank: the date of the meeting. {FORMAT_HELP}."
+
+    def clean(self):
+        cleaned = super().clean()
+        if "date" not in self.fields or "date" in self.errors:
+            return cleaned
+        meeting = cleaned.get("meeting")
+        meeting_date = date_of(meeting)
+        date = cleaned.get("date")
+        if date is None:
+            if meeting_date is None:
+                self.add_error("date", "Give the date, or the meeting it happened at.")
+            else:
+                cleaned["date"] = meeting_date
+        elif (
+            meeting is not None
+            and meeting.pk is None
+            and meeting_date is not None
+            and (date.last < meeting_date.first or meeting_date.last < date.first)
+        ):
+            self.add_error("date", f"The meeting it happened at was on {meeting_date}.")
+        return cleaned
+
+
+class FollowUpForm(CitedRowForm):
+    """A follow-up row; from a meeting not yet saved it still counts from the meeting's date."""
+
+    class Meta:
+        model = FollowUp
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "requested_on" in self.fields and "requested_on" not in self.errors:
+            meeting_date = date_of(cleaned.get("meeting"))
+            if cleaned.get("requested_on") is None and meeting_date is not None:
+                cleaned["requested_on"] = meeting_date
+        return cleaned
+
+
 class PartyInline(CitedInline, admin.TabularInline):
     model = AgreementParty
     extra = 2
     autocomplete_fields = ["organization", "source"]
+    fields = ["organization", "source", "passage"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Two blank rows for a new agreement's two parties; none once they are entered.
+        return 0 if obj is not None and obj.party_links.exists() else self.extra
 
 
 class EventInline(CitedInline, admin.TabularInline):
     model = AgreementEvent
+    form = EventForm
     extra = 1
     autocomplete_fields = ["meeting", "source"]
     fields = ["kind", "date", "meeting", "description", "source", "passage"]
@@ -46,6 +116,9 @@ class EventInline(CitedInline, admin.TabularInline):
 
 class FollowUpInline(CitedInline, admin.StackedInline):
     model = FollowUp
+    form = FollowUpForm
+    wide_fields = ["action"]
+    search_box_widths = {"agreement": "36em", "meeting": "36em"}
     extra = 0
     autocomplete_fields = [
         "meeting",
@@ -57,9 +130,10 @@ class FollowUpInline(CitedInline, admin.StackedInline):
     ]
     fields = [
         "action",
-        ("state", "due"),
-        ("requested_by_organization", "requested_by_person"),
         ("responsible_organization", "responsible_person"),
+        ("requested_by_organization", "requested_by_person"),
+        ("requested_on", "due"),
+        ("state", "closed_on"),
         "details",
         ("source", "passage"),
     ]
@@ -71,7 +145,7 @@ class FollowUpOfAgreementInline(FollowUpInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(RecordsEventsThroughAgreement, admin.ModelAdmin):
+class AgreementAdmin(RecordsEventsThroughAgreement, EntryForms, RecordAdmin):
     list_display = ["title", "kind", "party_names", "status_display", "open_follow_ups"]
     list_filter = ["kind", "topics"]
     search_fields = [
@@ -115,7 +189,7 @@ class AgreementAdmin(RecordsEventsThroughAgreement, admin.ModelAdmin):
 
 
 @admin.register(AgreementEvent)
-class AgreementEventAdmin(admin.ModelAdmin):
+class AgreementEventAdmin(EntryForms, RecordAdmin):
     list_display = ["agreement", "kind", "date", "meeting"]
     list_filter = ["kind"]
     list_select_related = ["agreement", "meeting"]
@@ -125,7 +199,8 @@ class AgreementEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(EntryForms, RecordAdmin):
+    form = FollowUpForm
     list_display = ["action", "agreement", "owed_by_display", "due", "state"]
     list_editable = ["state"]
     list_filter = ["state"]
@@ -152,6 +227,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 class AgreementEventAtMeetingInline(EventInline):
     fk_name = "meeting"
+    search_box_widths = {"agreement": "24em"}
     autocomplete_fields = ["agreement", "source"]
     fields = ["agreement", "kind", "date", "description", "source", "passage"]
     verbose_name = "agreement event at this meeting"
@@ -160,7 +236,8 @@ class AgreementEventAtMeetingInline(EventInline):
 
 class FollowUpFromMeetingInline(FollowUpInline):
     fk_name = "meeting"
-    fields = [*FollowUpInline.fields, "agreement"]
+    fields = ["agreement", *FollowUpInline.fields]
+    autocomplete_fields = [*FollowUpInline.autocomplete_fields, "agreement"]
     verbose_name_plural = "follow-up actions from this meeting"
 
 

@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models import Case, Count, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from cooperation.models import Cited, Organization, Person, Record, RecordQuerySet, Topic
 from cooperation.partial_dates import PartialDate, PartialDateField
@@ -125,6 +126,8 @@ class Agreement(Cited, Record):
     objects = AgreementQuerySet.as_manager()
     natural_key_fields = ("title",)
 
+    history = HistoricalRecords(m2m_fields=["topics"])
+
     class Meta:
         ordering = ["title"]
         constraints = [
@@ -175,6 +178,8 @@ class AgreementParty(Cited, Record):
 
     natural_key_fields = ("agreement__title", "organization__slug")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "party"
         verbose_name_plural = "parties"
@@ -214,6 +219,8 @@ class AgreementEvent(Cited, Record):
 
     objects = AgreementEventQuerySet.as_manager()
     natural_key_fields = ("agreement__title", "kind", "date")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "event"
@@ -327,6 +334,8 @@ class FollowUp(Cited, Record):
 
     objects = FollowUpQuerySet.as_manager()
     natural_key_fields = ("agreement__title", "action")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "follow-up action"

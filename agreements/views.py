@@ -10,6 +10,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from agreements.filters import DEFAULT_STALLED_DAYS, AgreementFilter
 from agreements.models import Agreement, AgreementEvent, EventKind, FollowUp
@@ -42,7 +43,7 @@ class StatusRow:
 
     @classmethod
     def of(cls, agreement, today, stalled_days):
-        event = next((e for e in agreement.history if e.pk == agreement.status_event_id), None)
+        event = next((e for e in agreement.event_list if e.pk == agreement.status_event_id), None)
         days_since = (today - agreement.last_activity).days if agreement.last_activity else None
         follow_ups = agreement.open_follow_ups
         return cls(
@@ -92,7 +93,7 @@ def status_page_rows(agreements, as_of):
         Prefetch(
             "events",
             queryset=AgreementEvent.objects.select_related("meeting"),
-            to_attr="history",
+            to_attr="event_list",
         ),
         Prefetch(
             "follow_ups",
@@ -105,6 +106,7 @@ def status_page_rows(agreements, as_of):
 
 
 @permission_required("agreements.view_agreement", raise_exception=True)
+@require_safe
 def agreement_list(request):
     as_of_form = AsOfForm(request.GET)
     as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() else None
@@ -254,6 +256,7 @@ def json_lines(records):
 
 
 @permission_required("agreements.view_agreement", raise_exception=True)
+@require_safe
 def agreement_detail(request, pk):
     agreement = get_object_or_404(
         Agreement.objects.with_status().select_related("source").prefetch_related("topics"), pk=pk

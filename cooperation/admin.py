@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import InlineForeignKeyField
 
+from cooperation.admin_base import RecordAdmin, RecordForm, RecordInline
 from cooperation.models import (
     Country,
     Membership,
@@ -15,26 +18,99 @@ from cooperation.models import (
     first_overlap,
     overlap_message,
 )
+from cooperation.partial_dates import PartialDateField
 
 admin.site.site_header = "Cooperation Tracker"
 admin.site.site_title = "Cooperation Tracker"
 admin.site.index_title = "Records"
+# The pages are forms with wide rows of participants and memberships: they need the room
+# more than a second list of the models, which the breadcrumbs and the home page give.
+admin.site.enable_nav_sidebar = False
 
 CITATION = ("Source", {"fields": ["source", "passage"]})
 
+# A partial date is ten characters at most: the admin would give it a 20em box, like any
+# text, and drop the placeholder that shows the format.
+DATE_INPUT = forms.TextInput(attrs={"size": 10, "placeholder": "YYYY-MM-DD"})
+# Titles and names run to a line of text: a box as wide as the form shows them whole.
+WIDE_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
 
-class CitedInline:
+
+class EntryForms:
+    """What the form of every record shares: partial dates typed in short boxes, long
+    titles in wide ones. A mixin, before the ModelAdmin base."""
+
+    formfield_overrides = {
+        PartialDateField: {"widget": DATE_INPUT},
+        # A link typed without its scheme is taken as https, as Django 6 will.
+        models.URLField: {"assume_scheme": "https"},
+    }
+    wide_fields = ["title", "name", "action"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.wide_fields:
+            kwargs.setdefault("widget", WIDE_INPUT)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class CitedRowForm(RecordForm):
+    """A row on a record's page that quotes, by default, the source the record cites.
+
+    A report is entered on one page: the meeting cites it, and so do most of its rows.
+    A row with a passage and no source of its own quotes the page's source.
+    """
+
+    def page_record(self):
+        """The record whose page this row is on, saved or not."""
+        for field in self.fields.values():
+            if isinstance(field, InlineForeignKeyField):
+                return field.parent_instance
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "source" in self.fields and cleaned.get("passage") and not cleaned.get("source"):
+            record = self.page_record()
+            if record is not None and getattr(record, "source", None) is not None:
+                cleaned["source"] = record.source
+        return cleaned
+
+
+class CitedInline(RecordInline):
     """Inline rows that cite a source: the source is picked by search, the passage kept short."""
 
+    form = CitedRowForm
     autocomplete_fields = ["source"]
+    # Text boxes as wide as the form, and search boxes wider than the others: two MOUs
+    # between the same parties differ only at the end of their titles.
+    wide_fields = []
+    search_box_widths = {}
     # A passage is a sentence or two; a full-height textarea on every row buries the form.
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+        PartialDateField: {"widget": DATE_INPUT},
     }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.wide_fields:
+            kwargs.setdefault("widget", WIDE_INPUT)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["help_text"] = "Blank, with a passage: the source of the record above."
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if isinstance(formfield.widget, AutocompleteMixin):
+            # Select2 boxes are 20em wide; six of them in a row run off the screen.
+            width = "14em" if isinstance(self, admin.TabularInline) else None
+            width = self.search_box_widths.get(db_field.name, width)
+            if width:
+                formfield.widget.attrs["data-width"] = width
+        return formfield
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(EntryForms, RecordAdmin):
     list_display = ["name", "code", "alpha_3", "official_name"]
     search_fields = ["name", "code", "alpha_3", "official_name"]
     ordering = ["name"]
@@ -48,14 +124,14 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(EntryForms, RecordAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(EntryForms, RecordAdmin):
     list_display = ["title", "publisher", "date"]
     search_fields = ["title", "publisher", "text"]
     ordering = ["-date_first", "title"]
@@ -96,7 +172,7 @@ class MembershipInline(CitedInline, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(EntryForms, RecordAdmin):
     list_display = ["name", "acronym", "kind", "parent", "home_country", "seat", "founded"]
     list_filter = ["kind"]
     list_select_related = ["parent", "home_country"]
@@ -112,7 +188,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     inlines = [OrganizationNameInline, MembershipInline]
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(RecordForm):
     class Meta:
         model = Membership
         fields = [
@@ -126,6 +202,7 @@ class MembershipForm(forms.ModelForm):
             "note",
             "source",
             "passage",
+            "version",
         ]
 
     def clean(self):
@@ -157,7 +234,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(EntryForms, RecordAdmin):
     form = MembershipForm
     list_display = ["country", "status", "organization", "start", "end", "attested"]
     list_filter = ["status", "organization"]
@@ -191,7 +268,7 @@ class PositionInline(CitedInline, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(EntryForms, RecordAdmin):
     list_display = ["name", "honorific", "other_names"]
     search_fields = ["name", "other_names", "positions__title"]
     autocomplete_fields = ["source"]
@@ -204,7 +281,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(EntryForms, RecordAdmin):
     list_display = ["title", "organization", "holder_display", "start", "end", "attested"]
     list_select_related = ["organization", "holder"]
     list_filter = ["organization__kind"]
@@ -222,6 +299,10 @@ class PositionAdmin(admin.ModelAdmin):
         ("When", {"fields": ["start", "end", "ended", "attested", "note"]}),
         CITATION,
     ]
+
+    def get_queryset(self, request):
+        # Also what the search box of a participant's post lists, naming each post's holder.
+        return super().get_queryset(request).select_related("organization", "holder")
 
     @admin.display(description="holder", ordering="holder__name")
     def holder_display(self, position):

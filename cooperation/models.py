@@ -10,12 +10,15 @@ import re
 from collections import defaultdict
 from itertools import combinations
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
+from cooperation.history import bulk_writes_allowed, refuse_bulk_write
 from cooperation.partial_dates import PartialDate, PartialDateField
 
 
@@ -23,13 +26,30 @@ class RecordQuerySet(models.QuerySet):
     def get_by_natural_key(self, *key):
         return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
 
+    # Writes that skip save() would leave no history: refused (cooperation.history).
+    def update(self, **kwargs):
+        refuse_bulk_write(self, "update")
+
+    def bulk_update(self, *args, **kwargs):
+        refuse_bulk_write(self, "bulk_update")
+
+    def bulk_create(self, *args, **kwargs):
+        if not bulk_writes_allowed():
+            refuse_bulk_write(self, "bulk_create")
+        return super().bulk_create(*args, **kwargs)
+
 
 class Record(models.Model):
-    """A row that fixtures can name by what it is rather than by its id.
+    """A domain record: kept in history, locked against lost edits, named by natural key.
 
-    `natural_key_fields` lists the lookups ("organization__slug", "title"...) that
-    identify a row; loading the same fixture twice finds the same rows.
+    Each concrete record declares `history = HistoricalRecords()`. `version` goes up
+    by one at each save; a save that started from an older version is refused
+    (django-concurrency). `natural_key_fields` lists the lookups
+    ("organization__slug", "title"...) that identify a row, so that loading the same
+    fixture twice finds the same rows.
     """
+
+    version = AutoIncVersionField(help_text="Goes up by one at each save.")
 
     natural_key_fields: tuple[str, ...] = ()
 
@@ -66,6 +86,8 @@ class Source(Record):
     text = models.TextField(blank=True, help_text="The full text, so passages can be checked.")
 
     natural_key_fields = ("slug",)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date_first", "title"]
@@ -128,6 +150,8 @@ class Country(Record):
 
     natural_key_fields = ("code",)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "countries"
@@ -144,6 +168,8 @@ class Topic(Record):
     description = models.TextField(blank=True)
 
     natural_key_fields = ("slug",)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -203,6 +229,8 @@ class Organization(Cited, Record):
 
     natural_key_fields = ("slug",)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -252,6 +280,8 @@ class OrganizationName(Cited, Record):
     note = models.CharField(max_length=200, blank=True, help_text="Language, period or usage.")
 
     natural_key_fields = ("organization__slug", "name")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -386,6 +416,8 @@ class Membership(Cited, Period, Record):
     objects = PeriodQuerySet.as_manager()
     natural_key_fields = ("organization__slug", "country__code", "status", "start")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["organization", "status", "country__name"]
         constraints = [
@@ -438,6 +470,8 @@ class Person(Cited, Record):
 
     natural_key_fields = ("slug",)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
@@ -470,6 +504,8 @@ class Position(Cited, Period, Record):
 
     objects = PeriodQuerySet.as_manager()
     natural_key_fields = ("organization__slug", "title", "holder__slug", "attested")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organization", "title", "start_first", "attested_first"]

@@ -26,3 +26,5 @@ urlpatterns = [
     path("organizations/", include(organization_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "cooperation.views.server_error"

@@ -1,11 +1,14 @@
 import datetime
+import sys
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from cooperation.charts import TimeScale, membership_rows
@@ -17,12 +20,14 @@ CHART_LEFT = 170
 ROW_HEIGHT = 22
 
 
+@require_safe
 def home(request):
     return redirect("agreements:agreement_list")
 
 
 @login_not_required
 @never_cache
+@require_safe
 def healthz(request):
     """Liveness and database readiness, for a load balancer; it tells nothing else."""
     try:
@@ -34,6 +39,27 @@ def healthz(request):
     return JsonResponse({"alive": True, "database": "ready"})
 
 
+@login_not_required
+def server_error(request):
+    """handler500: a database that cannot be reached is an outage (503), not a bug.
+
+    Called while the exception is being handled, so sys.exc_info() tells which it
+    was. The pages say nothing of the error itself, and touch no database.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponseServerError(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def edit_conflict(request, target=None):
+    """django-concurrency's 409 handler, for a conflict that got past the form's check."""
+    context = {"record": target, "model_name": target._meta.verbose_name if target else "record"}
+    return render(request, "409.html", context, status=409)
+
+
 class OrganizationListView(PermissionRequiredMixin, ListView):
     permission_required = "cooperation.view_organization"
     raise_exception = True
@@ -42,6 +68,7 @@ class OrganizationListView(PermissionRequiredMixin, ListView):
 
 
 @permission_required("cooperation.view_organization", raise_exception=True)
+@require_safe
 def organization_detail(request, slug):
     organization = get_object_or_404(
         Organization.objects.select_related("parent", "home_country", "accredited_to", "source"),

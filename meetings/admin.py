@@ -1,14 +1,47 @@
 from django.contrib import admin
 
-from cooperation.admin import CITATION, CitedInline
+from cooperation.admin import CITATION, CitedInline, CitedRowForm, EntryForms
+from cooperation.admin_base import RecordAdmin
 from meetings.models import Meeting, Outcome, Participant
+
+
+class ParticipantForm(CitedRowForm):
+    """A participant's organization may be left blank when their post says it."""
+
+    class Meta:
+        model = Participant
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organization = self.fields.get("organization")  # none when the page is read-only
+        if organization is not None:
+            organization.required = False
+            organization.help_text = "Whom they represented. Blank: the organization of the post."
+
+    def clean(self):
+        cleaned = super().clean()
+        if "organization" not in self.fields or "organization" in self.errors:
+            return cleaned
+        if cleaned.get("organization") is None:
+            position = cleaned.get("position")
+            if position is not None:
+                cleaned["organization"] = position.organization
+            else:
+                self.add_error("organization", "Which organization did they represent?")
+        return cleaned
 
 
 class ParticipantInline(CitedInline, admin.TabularInline):
     model = Participant
+    form = ParticipantForm
     extra = 2
     autocomplete_fields = ["person", "position", "organization", "source"]
     fields = ["person", "position", "organization", "capacity", "source", "passage"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Blank rows for a new meeting's participants; none once they are entered.
+        return 0 if obj is not None and obj.participants.exists() else self.extra
 
 
 class OutcomeInline(CitedInline, admin.TabularInline):
@@ -19,7 +52,7 @@ class OutcomeInline(CitedInline, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(EntryForms, RecordAdmin):
     list_display = ["date", "title", "kind", "city", "country"]
     list_filter = ["kind", "topics"]
     list_select_related = ["country"]
@@ -43,7 +76,8 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(EntryForms, RecordAdmin):
+    form = ParticipantForm
     list_display = ["meeting", "person", "position", "organization", "capacity"]
     list_select_related = ["meeting", "person", "position__organization", "organization"]
     search_fields = ["meeting__title", "person__name", "position__title", "organization__name"]
@@ -52,7 +86,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(EntryForms, RecordAdmin):
     list_display = ["description", "kind", "organization", "meeting"]
     list_filter = ["kind"]
     list_select_related = ["meeting", "organization"]

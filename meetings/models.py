@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from cooperation.models import (
     Cited,
@@ -50,6 +51,8 @@ class Meeting(Cited, Record):
     objects = MeetingQuerySet.as_manager()
     natural_key_fields = ("date", "title")
 
+    history = HistoricalRecords(m2m_fields=["topics"])
+
     class Meta:
         ordering = ["-date_first", "-date_last", "title"]
         constraints = [
@@ -69,6 +72,9 @@ class Meeting(Cited, Record):
     @property
     def place(self):
         return ", ".join(str(part) for part in (self.city, self.country) if part)
+
+
+PERSON_OR_POST = "Name the person, or the post they held when the name is unknown."
 
 
 class Participant(Cited, Record):
@@ -105,12 +111,15 @@ class Participant(Cited, Record):
         "capacity",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | Q(position__isnull=False),
                 name="participant_person_or_position",
+                violation_error_message=PERSON_OR_POST,
             ),
         ]
 
@@ -129,10 +138,6 @@ class Participant(Cited, Record):
 
     def clean(self):
         super().clean()
-        if not self.person_id and not self.position_id:
-            raise ValidationError(
-                "Name the person, or the post they held when the name is unknown."
-            )
         if (
             self.person_id
             and self.position_id
@@ -170,6 +175,8 @@ class Outcome(Cited, Record):
     description = models.TextField()
 
     natural_key_fields = ("meeting__date", "meeting__title", "description")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "outcome or statement"

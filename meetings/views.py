@@ -3,6 +3,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from cooperation.models import citations_by_source
 from meetings.filters import MeetingFilter
@@ -18,6 +19,7 @@ def participants():
 
 
 @permission_required("meetings.view_meeting", raise_exception=True)
+@require_safe
 def meeting_list(request):
     filterset = MeetingFilter(
         request.GET,
@@ -43,6 +45,7 @@ def meeting_list(request):
 
 
 @permission_required("meetings.view_meeting", raise_exception=True)
+@require_safe
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.select_related("country", "source").prefetch_related("topics"), pk=pk

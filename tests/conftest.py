@@ -45,7 +45,8 @@ def admin_client(client, administrator):
 @pytest.fixture
 def tashkent(db):
     """The Tashkent 2013 records, loaded as `make run` loads them."""
-    call_command("loaddata", "fixtures/tashkent_2013.json", verbosity=0)
+    factories.ensure_countries()
+    call_command("load_records", "fixtures/tashkent_2013.json", verbosity=0)
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +67,9 @@ def browser_type_launch_args():
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

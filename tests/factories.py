@@ -1,6 +1,9 @@
 """Test data built in code: one factory a model, with plain, readable defaults."""
 
+from importlib import import_module
+
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -21,7 +24,15 @@ from meetings.models import Meeting, Outcome, Participant
 
 def country(code):
     """Countries come from the ISO migration; tests look them up rather than make them."""
+    ensure_countries()
     return Country.objects.get(code=code)
+
+
+def ensure_countries():
+    """Put the ISO countries back if a transactional test flushed them with the rest."""
+    if not Country.objects.exists():
+        migration = import_module("cooperation.migrations.0002_countries")
+        migration.load_countries(django_apps, schema_editor=None)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

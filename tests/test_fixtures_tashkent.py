@@ -57,7 +57,7 @@ def test_every_record_cites_a_passage_that_occurs_word_for_word_in_the_report():
 
 def test_loading_the_fixtures_twice_changes_nothing():
     counts = {model: model.objects.count() for model in apps.get_models()}
-    call_command("loaddata", str(FIXTURE), verbosity=0)
+    call_command("load_records", str(FIXTURE), verbosity=0)
     assert {model: model.objects.count() for model in apps.get_models()} == counts
 
 

@@ -1,0 +1,59 @@
+"""Driving admin forms from tests as a browser would: the values it sends back, new rows, errors."""
+
+from django import forms
+from django.urls import reverse
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def form_values(response):
+    """The admin form on a page as the browser sends it back when nothing is touched.
+
+    Inline formsets keep only their rows already saved; `add_rows` appends new ones, so
+    the tests do not depend on how many blank rows an inline shows.
+    """
+    every_form = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        every_form.append(formset.management_form)
+        every_form.extend(formset.initial_forms)
+    data = {}
+    for form in every_form:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(field, forms.ModelMultipleChoiceField):
+                data[key] = [str(item) for item in value or []]
+            else:
+                data[key] = "" if value is None else str(value)
+    for inline in response.context.get("inline_admin_formsets", []):
+        prefix = inline.formset.prefix
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"]
+    return data
+
+
+def add_rows(data, prefix, *rows):
+    """Append new rows to an inline formset in POST data made by form_values()."""
+    start = int(data[f"{prefix}-TOTAL_FORMS"])
+    for offset, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"{prefix}-{start + offset}-{name}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = str(start + len(rows))
+    return data
+
+
+def errors_on_page(response):
+    """Every error message the admin form and its inlines show."""
+    messages = []
+    adminform = response.context["adminform"]
+    messages += [str(e) for errors in adminform.form.errors.values() for e in errors]
+    for inline in response.context.get("inline_admin_formsets", []):
+        messages += [str(e) for e in inline.formset.non_form_errors()]
+        for form in inline.formset.forms:
+            messages += [str(e) for errors in form.errors.values() for e in errors]
+    return messages
