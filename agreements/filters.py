@@ -4,7 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
 from cooperation.models import Country, Organization, Topic
@@ -23,7 +23,9 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 class AgreementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="search", help_text="Words in the title or any party's name."
+        label="Search",
+        method="search",
+        help_text="Words in the title or summary, any party's name, or who owes a follow-up.",
     )
     status = django_filters.MultipleChoiceFilter(
         choices=EventKind.choices, widget=forms.CheckboxSelectMultiple
@@ -98,18 +100,7 @@ class AgreementFilter(django_filters.FilterSet):
         return self.as_of or datetime.date.today()
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            named_party = AgreementParty.objects.filter(
-                Q(organization__name__icontains=word)
-                | Q(organization__acronym__icontains=word)
-                | Q(organization__other_names__name__icontains=word),
-                agreement=OuterRef("pk"),
-            )
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Exists(named_party)
-            )
-        return queryset
+        return queryset.matching(value)
 
     def with_party(self, queryset, name, organization):
         return queryset.filter(

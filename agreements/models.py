@@ -1,15 +1,25 @@
 """Agreements (MOUs and other instruments), their dated history, and the follow-up they need."""
 
 import datetime
+import re
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db import connections, models, transaction
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from cooperation.models import Cited, Organization, Person, Record, RecordQuerySet, Topic
+from cooperation.models import (
+    Cited,
+    Organization,
+    OrganizationName,
+    Person,
+    Record,
+    RecordQuerySet,
+    Topic,
+)
 from cooperation.partial_dates import PartialDate, PartialDateField
 from meetings.models import Meeting
 
@@ -49,7 +59,77 @@ class EventKind(models.TextChoices):
         ]
 
 
+# What free text is matched against, as search documents; on PostgreSQL each has a GIN
+# index (migration 0004), which a query uses only if it builds the same expression.
+AGREEMENT_TEXT = SearchVector("title", "summary", config="simple")
+ORGANIZATION_TEXT = SearchVector("name", "acronym", config="simple")
+OTHER_NAME_TEXT = SearchVector("name", config="simple")
+PERSON_TEXT = SearchVector("name", "other_names", config="simple")
+
+
 class AgreementQuerySet(RecordQuerySet):
+    def matching(self, text):
+        """Agreements in which every word of `text` appears: in the title or summary, in
+        any name of a party, or in the name of a person who owes or asked a follow-up.
+
+        PostgreSQL: full-text search on the indexed documents, each word matching as a
+        prefix ("penang" finds "Penanggulangan"). Elsewhere: the same, by substring.
+        """
+        full_text = connections[self.db].vendor == "postgresql"
+        agreements = self
+        for word in re.findall(r"\w+", text):
+            agreements = agreements.filter(
+                self._full_text_match(word) if full_text else self._substring_match(word)
+            )
+        return agreements
+
+    @staticmethod
+    def _full_text_match(word):
+        # Each part a subquery of its own, so that each can use its own GIN index.
+        query = SearchQuery(f"{word}:*", search_type="raw", config="simple")
+
+        def matching(model, document):
+            return model.objects.annotate(document=document).filter(document=query)
+
+        people = matching(Person, PERSON_TEXT).values("pk")
+        return (
+            Q(pk__in=matching(Agreement, AGREEMENT_TEXT).values("pk"))
+            | Q(
+                pk__in=AgreementParty.objects.filter(
+                    Q(organization__in=matching(Organization, ORGANIZATION_TEXT).values("pk"))
+                    | Q(
+                        organization__in=matching(OrganizationName, OTHER_NAME_TEXT).values(
+                            "organization"
+                        )
+                    )
+                ).values("agreement")
+            )
+            | Q(
+                pk__in=FollowUp.objects.filter(
+                    Q(responsible_person__in=people) | Q(requested_by_person__in=people)
+                ).values("agreement")
+            )
+        )
+
+    @staticmethod
+    def _substring_match(word):
+        parties = AgreementParty.objects.filter(
+            Q(organization__name__icontains=word)
+            | Q(organization__acronym__icontains=word)
+            | Q(organization__other_names__name__icontains=word),
+            agreement=OuterRef("pk"),
+        )
+        people = FollowUp.objects.filter(
+            Q(responsible_person__name__icontains=word)
+            | Q(responsible_person__other_names__icontains=word)
+            | Q(requested_by_person__name__icontains=word)
+            | Q(requested_by_person__other_names__icontains=word),
+            agreement=OuterRef("pk"),
+        )
+        return (
+            Q(title__icontains=word) | Q(summary__icontains=word) | Exists(parties) | Exists(people)
+        )
+
     def with_status(self, as_of=None):
         """Annotate each agreement with its current status: the kind and date of its latest event.
 
