@@ -237,7 +237,9 @@ class MembershipForm(RecordForm):
 class MembershipAdmin(EntryForms, RecordAdmin):
     form = MembershipForm
     list_display = ["country", "status", "organization", "start", "end", "attested"]
-    list_filter = ["status", "organization"]
+    # By the organization's kind, not the organization: the list of those grows long;
+    # the search box finds one organization's memberships.
+    list_filter = ["status", "organization__kind"]
     list_select_related = ["country", "organization"]
     search_fields = ["country__name", "organization__name", "organization__acronym"]
     autocomplete_fields = ["organization", "country", "source"]

@@ -84,6 +84,8 @@ class RecordInline:
 class RecordAdmin(SimpleHistoryAdmin, ConcurrentModelAdmin):
     form = RecordForm
     change_list_template = "admin/record_change_list.html"
+    # A filtered list says "12 results" without also counting the whole table.
+    show_full_result_count = False
 
     def check(self, **kwargs):
         # The version field is added to the fieldsets below, not written in each admin.
