@@ -49,9 +49,7 @@ def test_free_text_finds_titles_summaries_and_every_name(agreements, text, expec
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL")
 def test_at_size_the_search_uses_the_gin_index(db):
     titles = [f"Memorandum {n} on cooperation in sector {n % 97}" for n in range(20000)]
-    bulk_create_recorded(
-        Agreement, [Agreement(title=t, kind="mou") for t in titles], reason="test"
-    )
+    bulk_create_recorded(Agreement, [Agreement(title=t, kind="mou") for t in titles], reason="test")
     Agreement.objects.create(title="Memorandum on aquaculture", kind="mou")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE agreements_agreement")
