@@ -6,9 +6,8 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -17,6 +16,7 @@ from agreements.models import Agreement, AgreementEvent, EventKind, FollowUp
 from agreements.timeline import agreement_timeline
 from cooperation.forms import AsOfForm
 from cooperation.models import citations_by_source
+from cooperation.paging import page_or_404
 
 PAGE_SIZE = 50
 FORMATS = ("html", "csv", "json")
@@ -136,13 +136,7 @@ def agreement_list(request):
     if output != "html":
         return export(agreements, output, as_of, today, stalled_days)
 
-    paginator = Paginator(status_page_rows(agreements, as_of), PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, PageNotAnInteger):
-        raise Http404(
-            f"There is no such page: the list has {paginator.num_pages} page(s)."
-        ) from None
+    page = page_or_404(status_page_rows(agreements, as_of), request, PAGE_SIZE)
     counts = {
         row["status"]: row["n"]
         for row in agreements.order_by().values("status").annotate(n=Count("pk"))
@@ -159,7 +153,7 @@ def agreement_list(request):
             (kind, label, counts[kind]) for kind, label in EventKind.choices if kind in counts
         ],
         "without_events": counts.get(None, 0),
-        "total": paginator.count,
+        "total": page.paginator.count,
         "query_without_page": query_without(request, "page"),
         "sort_columns": sort_columns(request, filterset.form.cleaned_data.get("sort") or []),
     }

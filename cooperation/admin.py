@@ -1,9 +1,11 @@
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms.models import InlineForeignKeyField
+from django.forms.models import InlineForeignKeyField, construct_instance
 
 from cooperation.admin_base import RecordAdmin, RecordForm, RecordInline
 from cooperation.models import (
@@ -209,21 +211,8 @@ class MembershipForm(RecordForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        proposed = Membership(
-            pk=self.instance.pk,
-            **{
-                name: cleaned.get(name)
-                for name in (
-                    "organization",
-                    "country",
-                    "status",
-                    "start",
-                    "end",
-                    "ended",
-                    "attested",
-                )
-            },
-        )
+        # The membership as it would be saved, without touching the instance yet.
+        proposed = construct_instance(self, copy.copy(self.instance))
         recorded = Membership.objects.filter(
             organization=proposed.organization, country=proposed.country
         ).exclude(pk=self.instance.pk)

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from cooperation.models import citations_by_source
+from cooperation.paging import page_or_404
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting, Participant
 
@@ -29,15 +28,8 @@ def meeting_list(request):
     )
     if not filterset.is_valid():
         return render(request, "meetings/meeting_list.html", {"filterset": filterset}, status=400)
-    paginator = Paginator(
-        filterset.qs.order_by("-date_first", "-date_last", "title", "pk"), PAGE_SIZE
-    )
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, PageNotAnInteger):
-        raise Http404(
-            f"There is no such page: the list has {paginator.num_pages} page(s)."
-        ) from None
+    meetings = filterset.qs.order_by("-date_first", "-date_last", "title", "pk")
+    page = page_or_404(meetings, request, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filterset": filterset, "page": page, "query_without_page": query.urlencode()}
