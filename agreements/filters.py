@@ -7,7 +7,8 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
-from cooperation.models import Country, Organization, Topic
+from cooperation.filters import OrganizationFilter
+from cooperation.models import Country, Topic
 
 DEFAULT_STALLED_DAYS = 365
 
@@ -31,13 +32,7 @@ class AgreementFilter(django_filters.FilterSet):
         choices=EventKind.choices, widget=forms.CheckboxSelectMultiple
     )
     kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, empty_label="Any kind")
-    party = django_filters.ModelChoiceFilter(
-        label="Party",
-        queryset=Organization.objects.filter(agreement_links__isnull=False).distinct(),
-        to_field_name="slug",
-        method="with_party",
-        empty_label="Any party",
-    )
+    party = OrganizationFilter(label="Party", method="with_party")
     country = django_filters.ModelChoiceFilter(
         label="Party's country",
         queryset=Country.objects.all(),
@@ -52,13 +47,7 @@ class AgreementFilter(django_filters.FilterSet):
         field_name="topics",
         empty_label="Any topic",
     )
-    responsible = django_filters.ModelChoiceFilter(
-        label="Next step owed by",
-        queryset=Organization.objects.filter(follow_ups_owed__isnull=False).distinct(),
-        to_field_name="slug",
-        method="owed_by",
-        empty_label="Anyone",
-    )
+    responsible = OrganizationFilter(label="Next step owed by", method="owed_by")
     stalled = django_filters.NumberFilter(
         label="Stalled for more than (days)",
         method="stalled_for",

@@ -1,7 +1,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from cooperation.models import Organization, Person, Topic
+from cooperation.filters import OrganizationFilter, PersonFilter
+from cooperation.models import Topic
 from meetings.models import Meeting, Participant
 
 
@@ -15,20 +16,8 @@ class MeetingFilter(django_filters.FilterSet):
     place = django_filters.CharFilter(
         label="Place", method="at_place", help_text="City or country."
     )
-    organization = django_filters.ModelChoiceFilter(
-        label="Organization",
-        queryset=Organization.objects.filter(participations__isnull=False).distinct(),
-        to_field_name="slug",
-        method="with_organization",
-        empty_label="Any organization",
-    )
-    person = django_filters.ModelChoiceFilter(
-        label="Person",
-        queryset=Person.objects.all(),
-        to_field_name="slug",
-        method="with_person",
-        empty_label="Anyone",
-    )
+    organization = OrganizationFilter(label="Organization", method="with_organization")
+    person = PersonFilter(label="Person", method="with_person")
     topic = django_filters.ModelChoiceFilter(
         label="Topic",
         queryset=Topic.objects.all(),

@@ -103,6 +103,9 @@ def story(db):
         ),
         ("kind=agreement", ["Agreement with Interpol"]),
         ("party=bnpt", ["MOU RATS-SCO and BNPT"]),
+        ("party=BNPT", ["MOU RATS-SCO and BNPT"]),  # its acronym, typed
+        ("party=penanggulangan", ["MOU RATS-SCO and BNPT"]),  # part of another name
+        ("party=asean+secretariat", ["MOU RATS-SCO and ASEAN Secretariat"]),
         ("party=rats-sco", ["MOU RATS-SCO and ASEAN Secretariat", "MOU RATS-SCO and BNPT"]),
         ("country=ID", ["MOU RATS-SCO and BNPT"]),
         ("country=FR", ["Agreement with Interpol"]),
@@ -136,7 +139,8 @@ def test_each_filter_narrows_the_list(analyst_client, story, query, expected):
         ("as_of=2013-13-01", "Enter the day as YYYY-MM-DD"),
         ("as_of=20/08/2013", "Enter the day as YYYY-MM-DD"),
         ("status=signed-ish", "Select a valid choice"),
-        ("party=no-such-party", "Select a valid choice"),
+        ("party=no-such-party", "No organization is called “no-such-party”"),
+        ("party=terror", "could be more than one organization"),
         ("country=XX", "Select a valid choice"),
         ("stalled=abc", "Enter a number"),
         ("stalled=-3", "greater than or equal to 0"),
