@@ -6,6 +6,7 @@ leave no trace, so RecordQuerySet refuses them, except bulk creation through
 """
 
 import contextvars
+from collections import defaultdict
 from contextlib import contextmanager
 
 from django.apps import apps
@@ -63,19 +64,26 @@ def recorded_models():
     ]
 
 
-def record_missing_history(reason):
-    """Add a history row for each record whose latest history does not match it.
+def record_missing_history(loaded, reason):
+    """Add a history row for each `loaded` record whose latest history does not match it.
 
     `loaddata` saves rows raw, which django-simple-history does not record; this
     catches up, attributed to no user ("the system"), with `reason` as the change
     reason. Records that already match their history get nothing new, so loading
     the same fixture twice writes nothing the second time. Returns how many rows.
     """
+    recorded = set(recorded_models())
+    by_model = defaultdict(set)
+    for record in loaded:
+        if type(record) in recorded:
+            by_model[type(record)].add(record.pk)
     written = 0
-    for model in recorded_models():
+    for model, pks in by_model.items():
         history = model.history.model
         latest = history.objects.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
-        records = model._base_manager.annotate(latest_history=Subquery(latest.values("pk")[:1]))
+        records = model._base_manager.filter(pk__in=pks).annotate(
+            latest_history=Subquery(latest.values("pk")[:1])
+        )
         latest_rows = history.objects.in_bulk(
             [r.latest_history for r in records if r.latest_history]
         )
