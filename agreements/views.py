@@ -257,7 +257,7 @@ def agreement_detail(request, pk):
     )
     party_links = list(agreement.party_links.select_related("organization__home_country", "source"))
     events = list(
-        agreement.events.select_related("meeting", "source").order_by(
+        agreement.events.select_related("meeting__country", "source").order_by(
             "date_first", "date_last", "pk"
         )
     )
@@ -267,7 +267,7 @@ def agreement_detail(request, pk):
             "responsible_person",
             "requested_by_organization",
             "requested_by_person",
-            "meeting",
+            "meeting__country",
             "source",
         ).order_by("due_first", "pk")
     )

@@ -4,6 +4,7 @@ import sys
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import F
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -15,6 +16,7 @@ from cooperation.charts import TimeScale, membership_rows
 from cooperation.forms import AsOfForm
 from cooperation.models import Membership, Organization, citations_by_source
 
+LATEST = 50  # agreements and meetings listed on an organization's page
 CHART_WIDTH = 900
 CHART_LEFT = 170
 ROW_HEIGHT = 22
@@ -114,15 +116,19 @@ def organization_detail(request, slug):
         )
     )
     # Reverse relations: meetings and agreements depend on this app, not the other way round.
-    agreements = list(
-        organization.agreements.with_status(as_of=as_of_form.cleaned_data["as_of"])
-        .prefetch_related("parties")
-        .order_by("title")
+    # The latest few; the status page and the meetings list have them all, by link.
+    agreements = organization.agreements.with_status(as_of=as_of_form.cleaned_data["as_of"])
+    latest_agreements = list(
+        agreements.prefetch_related("parties").order_by(
+            F("last_activity").desc(nulls_last=True), "title"
+        )[:LATEST]
     )
     participations = organization.participations.select_related("meeting").order_by(
-        "-meeting__date_first", "meeting__pk"
+        "-meeting__date_first", "-meeting__pk"
     )
-    meetings = list({p.meeting.pk: p.meeting for p in participations}.values())
+    latest_meetings = list(
+        {p.meeting.pk: p.meeting for p in participations[: LATEST * 4]}.values()
+    )[:LATEST]
     context = {
         "organization": organization,
         "as_of_form": as_of_form,
@@ -142,8 +148,10 @@ def organization_detail(request, slug):
             "left": CHART_LEFT,
         },
         "positions": positions,
-        "agreements": agreements,
-        "meetings": meetings,
+        "agreements": latest_agreements,
+        "agreement_count": agreements.count(),
+        "meetings": latest_meetings,
+        "meeting_count": participations.values("meeting").distinct().count(),
         "citations": citations_by_source(
             [("The organization", organization)]
             + [(str(m), m) for m in memberships]

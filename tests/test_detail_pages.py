@@ -167,3 +167,16 @@ def test_the_organizations_list_links_every_organization(analyst_client):
     html = analyst_client.get("/organizations/").text
     for slug in ("sco", "rats-sco", "bnpt", "asean", "asean-secretariat", "interpol"):
         assert f'href="/organizations/{slug}/"' in html
+
+
+def test_a_busy_organization_lists_its_latest_agreements_and_links_to_all(analyst_client):
+    busy = factories.OrganizationFactory(name="Busy Body", acronym="BB", slug="busy-body")
+    for number in range(55):
+        agreement = factories.AgreementFactory(title=f"MOU {number:02d}")
+        factories.AgreementPartyFactory(agreement=agreement, organization=busy)
+        agreement.record_event("proposed", f"{1990 + number}")
+    response = analyst_client.get("/organizations/busy-body/")
+    assert len(response.context["agreements"]) == 50
+    assert response.context["agreements"][0].title == "MOU 54"  # the latest activity first
+    assert "The latest 50 of 55" in response.text
+    assert 'href="/agreements/?party=busy-body"' in response.text

@@ -92,13 +92,13 @@ QUERIES = {
     "status page as of a day": 15,
     "status page as CSV": 11,
     "status page as JSON": 11,
-    "agreement": 14,
+    "agreement": 12,
     "meetings": 12,
     "meetings, filtered": 13,
     "meeting": 13,
     "organizations": 9,
-    "organization": 16,
-    "organization as of a day": 16,
+    "organization": 18,
+    "organization as of a day": 18,
 }
 
 
