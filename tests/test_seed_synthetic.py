@@ -1,0 +1,157 @@
+"""The synthetic data set of `manage.py seed_synthetic`: deterministic, valid, recorded."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from agreements.management.commands.seed_synthetic import fingerprint, generate
+from agreements.models import Agreement, AgreementEvent, FollowUp
+from cooperation.history import recorded_models
+from cooperation.models import Cited, Membership, Organization, Position, first_overlap
+from cooperation.partial_dates import PartialDateField
+from meetings.models import Meeting
+from tests.factories import ensure_countries
+
+REASON = "Synthetic data (seed 1)"
+# generate(30, seed=1), digested: changes only when the generator does.
+SEED_1_FINGERPRINT = "a87f9bf07b821331c198857f4ddab8664d3c1e6363564ac3a65822d08255d10d"
+
+
+def seed(agreements=30, seed=1, **options):
+    ensure_countries()
+    out = StringIO()
+    call_command(
+        "seed_synthetic", agreements=agreements, seed=seed, stdout=out, stderr=StringIO(), **options
+    )
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.DEBUG = True
+    return seed()
+
+
+def test_the_same_seed_gives_the_same_data():
+    assert fingerprint(generate(30, seed=1)) == fingerprint(generate(30, seed=1))
+    assert fingerprint(generate(30, seed=1)) == SEED_1_FINGERPRINT
+    assert fingerprint(generate(30, seed=2)) != fingerprint(generate(30, seed=1))
+
+
+def test_generated_data_is_plain_python():
+    data = generate(5, seed=3)
+    assert set(data) >= {"organizations", "agreements", "events", "follow_ups"}
+    for rows in data.values():
+        for row in rows:
+            for value in row.values():
+                assert value is None or isinstance(value, str | int | bool | list), value
+
+
+def test_every_passage_occurs_in_its_generated_source():
+    data = generate(200, seed=5)
+    quoted = 0
+    for table, rows in data.items():
+        for row in rows:
+            if row.get("passage"):
+                assert row["source"] is not None, table
+                assert row["passage"] in data["sources"][row["source"]]["text"], table
+                quoted += 1
+    assert quoted > 500
+
+
+def test_it_writes_counts_in_the_expected_ranges(seeded):
+    assert "Seeded 30 agreements (seed 1)" in seeded
+    assert Agreement.objects.count() == 30
+    assert 12 <= Organization.objects.count() <= 60
+    assert set(Organization.objects.values_list("kind", flat=True)) >= {
+        "intergovernmental",
+        "national_agency",
+        "diplomatic_mission",
+    }
+    assert Organization.objects.filter(parent__isnull=False).exists()
+    assert Organization.objects.filter(home_country__isnull=False).exists()
+    assert 90 <= AgreementEvent.objects.count() <= 240
+    assert Meeting.objects.count() >= 10
+    assert Meeting.objects.filter(agreement_events__isnull=False).exists()
+    assert Meeting.objects.filter(participants__isnull=False).distinct().count() == (
+        Meeting.objects.count()
+    )
+    assert Meeting.topics.through.objects.exists()
+    assert Agreement.topics.through.objects.exists()
+    assert Position.objects.filter(holder__isnull=True).exists()
+    assert Membership.objects.filter(status="observer").exists()
+    assert Membership.objects.exclude(end="").exists()
+    assert first_overlap(Membership.objects.all()) is None
+    assert FollowUp.objects.filter(state="done").exclude(closed_on="").exists()
+    assert FollowUp.objects.overdue().exists()
+
+
+def test_every_agreement_has_two_parties_and_three_to_eight_events_in_order(seeded):
+    for agreement in Agreement.objects.annotate(parties_count=Count("party_links", distinct=True)):
+        assert agreement.parties_count == 2
+        events = list(agreement.events.order_by("date_first", "date_last", "pk"))
+        assert 3 <= len(events) <= 8
+        for earlier, later in zip(events, events[1:], strict=False):
+            assert earlier.date.last < later.date.first
+        assert agreement.current_event == events[-1]
+
+
+def test_every_passage_occurs_in_its_source(seeded):
+    checked = 0
+    for model in recorded_models():
+        if not issubclass(model, Cited):
+            continue
+        for record in model.objects.exclude(passage="").select_related("source"):
+            assert record.source.contains_passage(record.passage), record
+            checked += 1
+    assert checked > 50
+
+
+def test_partial_date_bounds_are_written(seeded):
+    partial = 0
+    for model in recorded_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, PartialDateField):
+                continue
+            columns = [field.name, f"{field.name}_first", f"{field.name}_last"]
+            for date, first, last in model.objects.values_list(*columns):
+                assert (first, last) == ((date.first, date.last) if date else (None, None))
+                partial += bool(date and date.precision != "day")
+    assert partial > 10
+
+
+def test_every_record_has_its_history_row(seeded):
+    for model in recorded_models():
+        count = model.objects.count()
+        if model.__name__ == "Country":
+            continue
+        assert model.history.filter(history_type="+", history_change_reason=REASON).count() == (
+            count
+        ), model
+    agreement = Agreement.objects.first()
+    assert agreement.version == 1
+    latest = agreement.history.latest()
+    assert set(latest.topics.values_list("topic", flat=True)) == set(
+        agreement.topics.values_list("pk", flat=True)
+    )
+
+
+def test_records_pass_their_own_validation(seeded):
+    for model in recorded_models():
+        for record in model.objects.all()[:200]:
+            record.full_clean()
+
+
+def test_it_refuses_production_settings_without_force(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development and benchmarks"):
+        seed(agreements=3)
+    assert not Agreement.objects.exists()
+    assert "Seeded 3 agreements" in seed(agreements=3, force=True)
+
+
+def test_it_refuses_to_seed_twice(seeded):
+    with pytest.raises(CommandError, match="already holds synthetic data"):
+        seed(agreements=3, seed=2)
