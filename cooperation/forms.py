@@ -35,6 +35,8 @@ class NamedRecordField(forms.CharField):
         text = super().to_python(value).strip()
         if not text:
             return None
+        if "\x00" in text:  # before any query: PostgreSQL refuses such text outright
+            raise ValidationError("Null characters are not allowed.", code="null_characters")
         for lookup in self.exact:
             found = list(self.queryset.filter(**{lookup: text}).distinct()[:2])
             if len(found) == 1:

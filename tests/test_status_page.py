@@ -141,6 +141,7 @@ def test_each_filter_narrows_the_list(analyst_client, story, query, expected):
         ("status=signed-ish", "Select a valid choice"),
         ("party=no-such-party", "No organization is called “no-such-party”"),
         ("party=terror", "could be more than one organization"),
+        ("party=a%00b", "Null characters are not allowed"),
         ("country=XX", "Select a valid choice"),
         ("stalled=abc", "Enter a number"),
         ("stalled=-3", "greater than or equal to 0"),
