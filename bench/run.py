@@ -452,9 +452,10 @@ def ms(seconds):
     return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
-def expected_csv_queries(base_queries, base_rows, rows):
-    chunks = max(1, math.ceil(rows / CSV_CHUNK))
-    base_chunks = max(1, math.ceil(base_rows / CSV_CHUNK))
+def expected_csv_queries(base_queries, base_lines, lines):
+    """The export's queries for `lines` CSV lines, the header line among them."""
+    chunks = max(1, math.ceil((lines - 1) / CSV_CHUNK))
+    base_chunks = max(1, math.ceil((base_lines - 1) / CSV_CHUNK))
     return base_queries + CSV_QUERIES_PER_CHUNK * (chunks - base_chunks)
 
 

@@ -13,13 +13,15 @@ Two separate steps:
   as the change reason; the topics of meetings and agreements go through their
   through tables, with the historical m2m rows beside them.
 
-Sizes grow with the number of agreements: at 10,000 there are about 1,500
-organizations, 9,000 people and posts, 12,000 meetings and 55,000 agreement events.
-Dates run from 2000 to HORIZON, a fixed day, so the data does not depend on the day
-it is generated; due dates run a little past it.
+Sizes grow with the number of agreements: at 10,000 (seed 1) there are 1,538
+organizations, 10,773 people, 11,616 posts, 13,850 meetings with 48,886 participants,
+46,550 agreement events and 7,323 follow-ups: 183,757 records, written with their
+history in about 30 s on SQLite. Dates run from 2000 to HORIZON, a fixed day, so the
+data does not depend on the day it is generated; due dates run a little past it.
 """
 
 import datetime
+import gc
 import hashlib
 import json
 import random
@@ -1461,6 +1463,9 @@ class Command(BaseCommand):
         data = generate(agreements, seed)
         generated = time.perf_counter()
         progress = Progress(rows_to_write(data))
+        # The generated rows live until the end: spare the garbage collector from walking
+        # them again at every collection (a quarter of the time at 10,000 agreements).
+        gc.freeze()
         try:
             counts = write(data, reason=reason, progress=progress)
         except IntegrityError as error:
@@ -1468,6 +1473,7 @@ class Command(BaseCommand):
                 f"The data clashes with records already here ({error}): seed a fresh database."
             ) from error
         finally:
+            gc.unfreeze()
             progress.close()
         finished = time.perf_counter()
         records = sum(v for k, v in counts.items() if not k.endswith("topics"))
