@@ -28,8 +28,9 @@ class AgreementFilter(django_filters.FilterSet):
         method="search",
         help_text="Words in the title or summary, any party's name, or who owes a follow-up.",
     )
+    # No DISTINCT: the status is a column of each row, not a join that could repeat it.
     status = django_filters.MultipleChoiceFilter(
-        choices=EventKind.choices, widget=forms.CheckboxSelectMultiple
+        choices=EventKind.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, empty_label="Any kind")
     party = OrganizationFilter(label="Party", method="with_party")
