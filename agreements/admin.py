@@ -181,7 +181,7 @@ class AgreementAdmin(RecordsEventsThroughAgreement, EntryForms, RecordAdmin):
     def status_display(self, agreement):
         if not agreement.status:
             return "no events yet"
-        return f"{AgreementEvent.Kind(agreement.status).label}, {agreement.status_date}"
+        return f"{agreement.current_status_label}, {agreement.status_date}"
 
     @admin.display(description="open follow-ups", ordering="open_follow_up_count")
     def open_follow_ups(self, agreement):

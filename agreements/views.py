@@ -59,7 +59,7 @@ class StatusRow:
 
     @property
     def status_label(self):
-        return EventKind(self.agreement.status).label if self.agreement.status else ""
+        return self.agreement.current_status_label
 
     def as_record(self):
         agreement, event = self.agreement, self.status_event
