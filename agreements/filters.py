@@ -36,7 +36,11 @@ class AgreementFilter(django_filters.FilterSet):
     party = OrganizationFilter(label="Party", method="with_party")
     country = django_filters.ModelChoiceFilter(
         label="Party's country",
-        queryset=Country.objects.all(),
+        # Only countries some party is from: a choice of every country would find nothing
+        # for most, and weigh on every page (a select of 249 options).
+        queryset=Country.objects.filter(
+            Exists(AgreementParty.objects.filter(organization__home_country=OuterRef("pk")))
+        ),
         to_field_name="code",
         method="with_party_from",
         empty_label="Any country",
