@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.db.models import Count, Q
 
-from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp, FollowUpState
+from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
 from cooperation.admin import CITATION, CitedInline, CitedRowForm, EntryForms
 from cooperation.admin_base import RecordAdmin
 from cooperation.partial_dates import FORMAT_HELP, PartialDate
@@ -164,12 +163,7 @@ class AgreementAdmin(RecordsEventsThroughAgreement, EntryForms, RecordAdmin):
             super()
             .get_queryset(request)
             .with_status()
-            .annotate(
-                open_follow_up_count=Count(
-                    "follow_ups",
-                    filter=Q(follow_ups__state__in=[FollowUpState.OPEN, FollowUpState.IN_PROGRESS]),
-                )
-            )
+            .with_open_follow_up_count()
             .prefetch_related("parties")
         )
 

@@ -6,8 +6,10 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -131,19 +133,44 @@ class AgreementQuerySet(RecordQuerySet):
         )
 
     def with_status(self, as_of=None):
-        """Annotate each agreement with its current status: the kind and date of its latest event.
+        """Annotate each agreement with its status: the kind, date and meeting of its
+        latest event, and the last day of activity.
 
-        With `as_of`, the status as it stood on that day: only events that had
-        certainly happened by then (their last possible day is on or before it).
+        Now: from the columns that refresh_status() keeps. With `as_of`, the status as
+        it stood on that day, read from the events: only those that had certainly
+        happened by then (their last possible day is on or before it).
         """
-        latest = AgreementEvent.objects.filter(agreement=OuterRef("pk")).latest_first()
-        if as_of is not None:
-            latest = latest.filter(date_last__lte=as_of)
+        if as_of is None:
+            # The status event's own columns by subqueries on its key, not by joins:
+            # a count or a filter leaves them out, and a page reads them for its rows only.
+            event = AgreementEvent.objects.filter(pk=OuterRef("latest_event")).order_by().values
+            return self.annotate(
+                status=F("latest_kind"),
+                status_date=Subquery(event("date")),
+                status_meeting=Subquery(event("meeting")),
+                status_meeting_title=Subquery(event("meeting__title")),
+                last_activity=F("latest_activity"),
+            )
+        latest = (
+            AgreementEvent.objects.filter(agreement=OuterRef("pk"), date_last__lte=as_of)
+            .latest_first()
+            .values
+        )
         return self.annotate(
-            status=Subquery(latest.values("kind")[:1]),
-            status_date=Subquery(latest.values("date")[:1]),
-            last_activity=Subquery(latest.values("date_last")[:1]),
-            status_event_id=Subquery(latest.values("pk")[:1]),
+            status=Subquery(latest("kind")[:1]),
+            status_date=Subquery(latest("date")[:1]),
+            status_meeting=Subquery(latest("meeting")[:1]),
+            status_meeting_title=Subquery(latest("meeting__title")[:1]),
+            last_activity=Subquery(latest("date_last")[:1]),
+        )
+
+    def refresh_status(self):
+        """Write each agreement's latest event, its kind and last day from the events."""
+        latest = AgreementEvent.objects.filter(agreement=OuterRef("pk")).latest_first().values
+        return self.update(
+            latest_event=Subquery(latest("pk")[:1]),
+            latest_kind=Subquery(latest("kind")[:1]),
+            latest_activity=Subquery(latest("date_last")[:1]),
         )
 
     def with_status_in(self, statuses, as_of=None):
@@ -159,6 +186,20 @@ class AgreementQuerySet(RecordQuerySet):
         cutoff = today - datetime.timedelta(days=days)
         return self.filter(status__in=EventKind.pending(), last_activity__lt=cutoff)
 
+    def with_open_follow_up_count(self, as_of=None):
+        open_follow_ups = FollowUp.objects.open(as_of=as_of).filter(agreement=OuterRef("pk"))
+        return self.annotate(
+            open_follow_up_count=Coalesce(
+                Subquery(
+                    open_follow_ups.order_by()
+                    .values("agreement")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+
     def for_status_page(self, as_of=None):
         """What the status page shows and sorts by, in one query."""
         open_follow_ups = FollowUp.objects.open(as_of=as_of).filter(agreement=OuterRef("pk"))
@@ -171,15 +212,6 @@ class AgreementQuerySet(RecordQuerySet):
                 default=len(EventKind.values),
             ),
             first_party=Subquery(first_party.values("organization__name")[:1]),
-            open_follow_up_count=Coalesce(
-                Subquery(
-                    open_follow_ups.order_by()
-                    .values("agreement")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
             next_due=Subquery(
                 open_follow_ups.exclude(due="").order_by("due_first").values("due_first")[:1]
             ),
@@ -189,8 +221,9 @@ class AgreementQuerySet(RecordQuerySet):
 class Agreement(Cited, Record):
     """An MOU or other instrument between organizations.
 
-    It has no status field: its status is its latest event, and it changes only
-    by `record_event()`.
+    Its status is its latest event. The `latest_*` columns repeat it, so that lists
+    filter, count and sort by status on indexed columns; they are derived, kept in
+    step whenever an event is saved or deleted (`keep_status`), never edited.
     """
 
     Kind = AgreementKind
@@ -202,11 +235,23 @@ class Agreement(Cited, Record):
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="agreements")
     summary = models.TextField(blank=True)
+    latest_event = models.ForeignKey(
+        "AgreementEvent", on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    # Null, like latest_event, while it has no events: what the subqueries of
+    # with_status(as_of) give too, so that both read "no status" the same way.
+    latest_kind = models.CharField(  # noqa: DJ001
+        max_length=30, choices=EventKind, null=True, editable=False
+    )
+    latest_activity = models.DateField(
+        null=True, editable=False, help_text="The last possible day of its latest event."
+    )
 
     objects = AgreementQuerySet.as_manager()
     natural_key_fields = ("title",)
+    derived_fields = ("latest_event", "latest_kind", "latest_activity")
 
-    history = HistoricalRecords(m2m_fields=["topics"])
+    history = HistoricalRecords(m2m_fields=["topics"], excluded_fields=derived_fields)
 
     class Meta:
         ordering = ["title"]
@@ -214,6 +259,10 @@ class Agreement(Cited, Record):
             models.CheckConstraint(
                 condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["latest_kind", "latest_activity"], name="agreement_status_idx"),
+            models.Index(fields=["latest_activity"], name="agreement_activity_idx"),
         ]
 
     def __str__(self):
@@ -226,12 +275,6 @@ class Agreement(Cited, Record):
     def current_status_label(self):
         """The label of the `status` that with_status() annotates."""
         return EventKind(self.status).label if getattr(self, "status", None) else ""
-
-    @property
-    def current_event(self):
-        """The latest event, read from prefetched events when there are some."""
-        events = list(self.events.all())
-        return max(events, key=AgreementEvent.sort_key) if events else None
 
     @transaction.atomic
     def record_event(self, kind, date, *, meeting=None, description="", source=None, passage=""):
@@ -324,6 +367,16 @@ class AgreementEvent(Cited, Record):
     def sort_key(self):
         return (self.date.first, self.date.last, self.pk or 0)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        # Where it was loaded from: an edit may move it to another agreement.
+        event.loaded_agreement_id = event.__dict__.get("agreement_id")
+        return event
+
+    def affected_agreements(self):
+        return {self.agreement_id, getattr(self, "loaded_agreement_id", None)} - {None}
+
     def clean(self):
         super().clean()
         # A date that clean_fields() refused is still text: nothing to compare.
@@ -333,6 +386,25 @@ class AgreementEvent(Cited, Record):
             raise ValidationError(
                 {"date": f"The meeting it happened at was on {self.meeting.date}."}
             )
+
+
+@receiver([pre_save, pre_delete], sender=AgreementEvent)
+def lock_agreements(sender, instance, **kwargs):
+    """Before an event changes, lock its agreement's row till the transaction ends, so
+    that two events recorded at once each see the other when the status is refreshed."""
+    if transaction.get_connection().in_atomic_block:
+        agreements = Agreement.objects.select_for_update().filter(
+            pk__in=instance.affected_agreements()
+        )
+        list(agreements.values_list("pk", flat=True))
+
+
+@receiver([post_save, post_delete], sender=AgreementEvent)
+def keep_status(sender, instance, **kwargs):
+    """Any event saved or deleted (in the admin, restored from history, loaded from a
+    fixture) refreshes the status of the agreement it is, or was, part of."""
+    Agreement.objects.filter(pk__in=instance.affected_agreements()).refresh_status()
+    instance.loaded_agreement_id = instance.agreement_id
 
 
 class FollowUpState(models.TextChoices):

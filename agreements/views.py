@@ -3,16 +3,16 @@
 import csv
 import datetime
 import json
-from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from agreements.filters import DEFAULT_STALLED_DAYS, AgreementFilter
-from agreements.models import Agreement, AgreementEvent, EventKind, FollowUp
+from agreements.models import Agreement, EventKind
+from agreements.rows import AGREEMENT_FIELDS, each_row, rows_of
 from agreements.timeline import agreement_timeline
 from cooperation.forms import AsOfForm
 from cooperation.models import citations_by_source
@@ -28,81 +28,6 @@ SORT_COLUMNS = [
     ("last_activity", "Last activity (days ago)"),
     ("follow_ups", "Open follow-ups, who owes them, when due"),
 ]
-
-
-@dataclass
-class StatusRow:
-    """One agreement as the status page shows it and the exports write it."""
-
-    agreement: Agreement
-    status_event: AgreementEvent | None
-    days_since: int | None
-    stalled: bool
-    open_follow_ups: list = field(default_factory=list)
-    overdue: bool = False
-
-    @classmethod
-    def of(cls, agreement, today, stalled_days):
-        event = next((e for e in agreement.event_list if e.pk == agreement.status_event_id), None)
-        days_since = (today - agreement.last_activity).days if agreement.last_activity else None
-        follow_ups = agreement.open_follow_ups
-        return cls(
-            agreement=agreement,
-            status_event=event,
-            days_since=days_since,
-            stalled=agreement.status in EventKind.pending()
-            and days_since is not None
-            and days_since > stalled_days,
-            open_follow_ups=follow_ups,
-            overdue=any(f.due and f.due.last < today for f in follow_ups),
-        )
-
-    @property
-    def status_label(self):
-        return self.agreement.current_status_label
-
-    def as_record(self):
-        agreement, event = self.agreement, self.status_event
-        return {
-            "id": agreement.pk,
-            "title": agreement.title,
-            "kind": agreement.get_kind_display(),
-            "parties": [party.short_name for party in agreement.parties.all()],
-            "status": self.status_label,
-            "status_date": event.date.iso if event else "",
-            "set_at_meeting": event.meeting.title if event and event.meeting else "",
-            "last_activity": agreement.last_activity.isoformat() if agreement.last_activity else "",
-            "days_since_last_activity": self.days_since,
-            "stalled": self.stalled,
-            "overdue": self.overdue,
-            "open_follow_ups": [
-                {
-                    "action": f.action,
-                    "owed_by": f.owed_by_display,
-                    "due": f.due.iso if f.due else "",
-                }
-                for f in self.open_follow_ups
-            ],
-        }
-
-
-def status_page_rows(agreements, as_of):
-    """Prefetch what every row shows, in a fixed number of queries."""
-    return agreements.prefetch_related(
-        "parties",
-        Prefetch(
-            "events",
-            queryset=AgreementEvent.objects.select_related("meeting"),
-            to_attr="event_list",
-        ),
-        Prefetch(
-            "follow_ups",
-            queryset=FollowUp.objects.open(as_of=as_of)
-            .select_related("responsible_organization", "responsible_person")
-            .order_by("due_first", "pk"),
-            to_attr="open_follow_ups",
-        ),
-    )
 
 
 @permission_required("agreements.view_agreement", raise_exception=True)
@@ -136,7 +61,7 @@ def agreement_list(request):
     if output != "html":
         return export(agreements, output, as_of, today, stalled_days)
 
-    page = page_or_404(status_page_rows(agreements, as_of), request, PAGE_SIZE)
+    page = page_or_404(agreements.values(*AGREEMENT_FIELDS), request, PAGE_SIZE)
     counts = {
         row["status"]: row["n"]
         for row in agreements.order_by().values("status").annotate(n=Count("pk"))
@@ -148,7 +73,7 @@ def agreement_list(request):
         "today": today,
         "stalled_days": stalled_days,
         "page": page,
-        "rows": [StatusRow.of(a, today, stalled_days) for a in page.object_list],
+        "rows": rows_of(page.object_list, as_of=as_of, today=today, stalled_days=stalled_days),
         "status_counts": [
             (kind, label, counts[kind]) for kind, label in EventKind.choices if kind in counts
         ],
@@ -209,8 +134,8 @@ CSV_COLUMNS = [
 def export(agreements, output, as_of, today, stalled_days):
     """Every row of the filtered, sorted set, streamed, never held in memory at once."""
     rows = (
-        StatusRow.of(agreement, today, stalled_days).as_record()
-        for agreement in status_page_rows(agreements, as_of).iterator(chunk_size=500)
+        row.as_record()
+        for row in each_row(agreements, as_of=as_of, today=today, stalled_days=stalled_days)
     )
     stamp = (as_of or today).isoformat()
     if output == "csv":

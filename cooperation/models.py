@@ -26,9 +26,12 @@ class RecordQuerySet(models.QuerySet):
     def get_by_natural_key(self, *key):
         return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
 
-    # Writes that skip save() would leave no history: refused (cooperation.history).
+    # Writes that skip save() would leave no history: refused (cooperation.history);
+    # except to columns derived from other records (`derived_fields`), which keep none.
     def update(self, **kwargs):
-        refuse_bulk_write(self, "update")
+        if not kwargs or not set(kwargs) <= set(self.model.derived_fields):
+            refuse_bulk_write(self, "update")
+        return super().update(**kwargs)
 
     def bulk_update(self, *args, **kwargs):
         refuse_bulk_write(self, "bulk_update")
@@ -52,6 +55,9 @@ class Record(models.Model):
     version = AutoIncVersionField(help_text="Goes up by one at each save.")
 
     natural_key_fields: tuple[str, ...] = ()
+    # Columns computed from other records, kept out of history and forms; the only
+    # ones that QuerySet.update() may write.
+    derived_fields: tuple[str, ...] = ()
 
     objects = RecordQuerySet.as_manager()
 

@@ -136,7 +136,7 @@ def test_both_draft_mous_wait_on_the_follow_up_the_director_requested(title):
     agreement = Agreement.objects.with_status().get(title=title)
     assert agreement.status == AgreementEvent.Kind.FOLLOW_UP_REQUESTED
     assert agreement.last_activity == MEETING_DAY
-    assert agreement.current_event.meeting.city == "Tashkent"
+    assert agreement.latest_event.meeting.city == "Tashkent"
     history = [(e.kind, str(e.date)) for e in agreement.events.order_by("date_first")]
     assert history == [("draft_agreed", "2011"), ("follow_up_requested", "20 August 2013")]
     assert agreement.events.get(kind="draft_agreed").meeting.city == "Jakarta"

@@ -95,7 +95,9 @@ def test_every_agreement_has_two_parties_and_three_to_eight_events_in_order(seed
         assert 3 <= len(events) <= 8
         for earlier, later in zip(events, events[1:], strict=False):
             assert earlier.date.last < later.date.first
-        assert agreement.current_event == events[-1]
+        assert agreement.latest_event == events[-1]
+        assert agreement.latest_kind == events[-1].kind
+        assert agreement.latest_activity == events[-1].date.last
 
 
 def test_every_passage_occurs_in_its_source(seeded):

@@ -8,6 +8,8 @@ import json
 import pytest
 
 from agreements.models import Agreement
+from cooperation.models import Organization
+from meetings.models import Meeting
 from tests import factories
 from tests.factories import country
 
@@ -19,7 +21,7 @@ def content(response):
 
 
 def titles(response):
-    return [row.agreement.title for row in response.context["rows"]]
+    return [row.title for row in response.context["rows"]]
 
 
 @pytest.fixture
@@ -168,10 +170,10 @@ def test_a_page_that_does_not_exist_is_a_clear_404(analyst_client, story, number
 
 def test_rows_say_where_each_agreement_stands_and_who_owes_the_next_step(analyst_client, story):
     response = analyst_client.get("/agreements/?sort=title")
-    rows = {row.agreement.title: row for row in response.context["rows"]}
+    rows = {row.title: row for row in response.context["rows"]}
     stalled = rows["MOU RATS-SCO and BNPT"]
     assert stalled.status_label == "Follow-up requested"
-    assert str(stalled.status_event.date) == "20 August 2013"
+    assert str(stalled.status_date) == "20 August 2013"
     assert stalled.days_since == (TODAY - datetime.date(2013, 8, 20)).days
     assert stalled.stalled and stalled.overdue
     assert [f.action for f in stalled.open_follow_ups] == ["Facilitate the follow-up"]
@@ -196,10 +198,10 @@ def test_counts_by_status_stand_above_the_table(analyst_client, story):
 
 def test_as_of_shows_the_page_as_it_stood_that_day(analyst_client, story):
     response = analyst_client.get("/agreements/?as_of=2013-06-01&sort=title")
-    rows = {row.agreement.title: row for row in response.context["rows"]}
+    rows = {row.title: row for row in response.context["rows"]}
     assert rows["MOU RATS-SCO and BNPT"].status_label == "Draft agreed"
     assert rows["MOU RATS-SCO and BNPT"].open_follow_ups == []  # not yet requested
-    assert rows["Agreement with Interpol"].status_event is None  # nothing had happened
+    assert rows["Agreement with Interpol"].status is None  # nothing had happened
     assert (
         rows["MOU RATS-SCO and BNPT"].days_since
         == (datetime.date(2013, 6, 1) - datetime.date(2011, 12, 31)).days
@@ -312,3 +314,42 @@ def test_an_agreement_with_no_events_is_listed_as_such(analyst_client, db):
     assert "no events yet" in response.text
     assert response.context["without_events"] == 1
     assert Agreement.objects.with_status().get().status is None
+
+
+def test_rows_name_parties_and_who_owes_what_as_the_records_do(analyst_client, story):
+    """The rows are built from plain values: they must say what the models say."""
+    director = factories.PersonFactory(honorific="Mr.", name="Ahmad Yani")
+    factories.FollowUpFactory(
+        agreement=story["stalled"],
+        action="Name a contact point",
+        responsible_organization=Organization.objects.get(slug="bnpt"),
+        responsible_person=director,
+        due="2014-02-01",
+    )
+    response = analyst_client.get("/agreements/?sort=title")
+    rows = {row.pk: row for row in response.context["rows"]}
+    assert len(rows) == Agreement.objects.count() == 3
+    for agreement in Agreement.objects.all():
+        row = rows[agreement.pk]
+        assert row.parties == [party.short_name for party in agreement.parties.all()]
+        expected = agreement.follow_ups.filter(state__in=["open", "in_progress"])
+        assert [(f.action, f.owed_by) for f in row.open_follow_ups] == [
+            (f.action, f.owed_by_display) for f in expected.order_by("due_first", "pk")
+        ]
+    owed = [f.owed_by for f in rows[story["stalled"].pk].open_follow_ups]
+    assert owed == [
+        "BNPT (Indonesian National Agency In Combating Terrorism)",
+        "Mr. Ahmad Yani (BNPT)",
+    ]
+
+
+def test_a_row_links_to_the_meeting_where_its_status_was_set(analyst_client, tashkent):
+    response = analyst_client.get("/agreements/?status=follow_up_requested")
+    meeting = Meeting.objects.get(date="2013-08-20")
+    for row in response.context["rows"]:
+        assert (row.meeting_pk, row.meeting_title) == (meeting.pk, meeting.title)
+    assert f'href="/meetings/{meeting.pk}/"' in response.text
+    earlier = analyst_client.get("/agreements/?as_of=2012-06-01")
+    assert {row.meeting_title for row in earlier.context["rows"]} == {
+        Meeting.objects.get(date="2011").title
+    }

@@ -33,7 +33,7 @@ from itertools import accumulate
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
@@ -1324,7 +1324,19 @@ class _Writer:
                     self.pks[table] = self.insert(table, self.data[table])
                 if table in ("meetings", "agreements"):
                     self.write_topic_links(table)
+                if table == "events":
+                    self.refresh_status()
+        # Fresh statistics for the query planner after a bulk load: without them SQLite
+        # picks the follow-ups' state index over their agreement's, for one.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         return self.counts
+
+    def refresh_status(self):
+        """Bulk inserts send no signals: set the agreements' status from their events here."""
+        pks = self.pks["agreements"]
+        for start in range(0, len(pks), CHUNK):
+            Agreement.objects.filter(pk__in=pks[start : start + CHUNK]).refresh_status()
 
     def write_topics(self):
         rows = self.data["topics"]

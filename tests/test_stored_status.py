@@ -1,0 +1,189 @@
+"""The status that agreements store (latest event, its kind, last activity) never goes stale.
+
+It repeats what the events say, so that lists filter and count on indexed columns;
+whatever changes an event (recording, editing, moving, deleting, restoring, loading)
+must leave it equal to the status read from the events themselves.
+"""
+
+import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agreements.models import Agreement, AgreementEvent
+from cooperation.history import HistoryBypassError
+from tests import factories
+from tests.admin_forms import admin_url, form_values
+
+Kind = AgreementEvent.Kind
+FAR_FUTURE = datetime.date(9999, 12, 31)
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(agreement):
+    agreement.refresh_from_db()
+    return (agreement.latest_event, agreement.latest_kind, agreement.latest_activity)
+
+
+def read_from_events(agreement):
+    """The status as the events give it, by the subqueries that `as_of` uses."""
+    row = Agreement.objects.with_status(as_of=FAR_FUTURE).get(pk=agreement.pk)
+    latest = agreement.events.latest_first().first()
+    assert row.status == (latest.kind if latest else None)
+    return (latest, row.status, row.last_activity)
+
+
+def test_recording_an_event_stores_the_new_status():
+    mou = factories.AgreementFactory()
+    assert stored(mou) == (None, None, None)
+    draft = mou.record_event(Kind.DRAFT_AGREED, "2011")
+    assert stored(mou) == (draft, Kind.DRAFT_AGREED, datetime.date(2011, 12, 31))
+    requested = mou.record_event(Kind.FOLLOW_UP_REQUESTED, "2013-08-20")
+    assert stored(mou) == (requested, Kind.FOLLOW_UP_REQUESTED, datetime.date(2013, 8, 20))
+
+
+def test_an_earlier_event_filled_in_afterwards_does_not_change_the_status():
+    mou = factories.AgreementFactory()
+    signed = mou.record_event(Kind.SIGNED, "2014-03-01")
+    mou.record_event(Kind.PROPOSED, "2009")
+    assert stored(mou) == (signed, Kind.SIGNED, datetime.date(2014, 3, 1))
+
+
+def test_correcting_an_events_date_or_kind_restores_the_right_status():
+    mou = factories.AgreementFactory()
+    draft = mou.record_event(Kind.DRAFT_AGREED, "2011")
+    signed = mou.record_event(Kind.SIGNED, "2014")
+    signed.date = "2010"  # it was signed before the draft? a typo, corrected here
+    signed.save()
+    assert stored(mou) == (draft, Kind.DRAFT_AGREED, datetime.date(2011, 12, 31))
+    draft.kind = Kind.UNDER_NEGOTIATION
+    draft.save()
+    assert stored(mou)[1] == Kind.UNDER_NEGOTIATION
+
+
+def test_deleting_the_latest_event_falls_back_to_the_one_before():
+    mou = factories.AgreementFactory()
+    draft = mou.record_event(Kind.DRAFT_AGREED, "2011")
+    mou.record_event(Kind.FOLLOW_UP_REQUESTED, "2013-08-20").delete()
+    assert stored(mou) == (draft, Kind.DRAFT_AGREED, datetime.date(2011, 12, 31))
+    draft.delete()
+    assert stored(mou) == (None, None, None)
+
+
+def test_deleting_events_in_bulk_refreshes_every_agreement_they_were_part_of():
+    first, second = factories.AgreementFactory(), factories.AgreementFactory()
+    kept = first.record_event(Kind.PROPOSED, "2010")
+    first.record_event(Kind.SIGNED, "2012")
+    second.record_event(Kind.SIGNED, "2012")
+    AgreementEvent.objects.filter(kind=Kind.SIGNED).delete()
+    assert stored(first)[:2] == (kept, Kind.PROPOSED)
+    assert stored(second) == (None, None, None)
+
+
+def test_moving_an_event_to_another_agreement_refreshes_both():
+    right, wrong = factories.AgreementFactory(), factories.AgreementFactory()
+    right.record_event(Kind.PROPOSED, "2010")
+    misfiled = wrong.record_event(Kind.SIGNED, "2012")
+    misfiled = AgreementEvent.objects.get(pk=misfiled.pk)  # as an edit form loads it
+    misfiled.agreement = right
+    misfiled.save()
+    assert stored(right)[:2] == (misfiled, Kind.SIGNED)
+    assert stored(wrong) == (None, None, None)
+
+
+def test_an_event_restored_from_its_history_counts_again():
+    mou = factories.AgreementFactory()
+    mou.record_event(Kind.DRAFT_AGREED, "2011")
+    signed = mou.record_event(Kind.SIGNED, "2014")
+    pk = signed.pk
+    signed.delete()
+    assert stored(mou)[1] == Kind.DRAFT_AGREED
+    AgreementEvent.history.get(id=pk, history_type="-").instance.save()
+    assert stored(mou)[1] == Kind.SIGNED
+
+
+def test_recording_an_event_is_not_an_edit_of_the_agreement():
+    """Its version and history stay as they were: whoever is editing the agreement's
+    own fields meanwhile meets no conflict, and its history lists only real edits."""
+    mou = factories.AgreementFactory()
+    version, history = mou.version, mou.history.count()
+    mou.record_event(Kind.SIGNED, "2014")
+    mou.refresh_from_db()
+    assert (mou.version, mou.history.count()) == (version, history)
+    assert not hasattr(mou.history.first(), "latest_kind")  # not kept in history
+
+
+def test_staff_recording_an_event_at_a_meeting_change_the_status_page(staff_client):
+    mou = factories.AgreementFactory(title="MOU RATS-SCO and BNPT")
+    mou.record_event(Kind.DRAFT_AGREED, "2011")
+    event = mou.record_event(Kind.UNDER_NEGOTIATION, "2012")
+    url = admin_url(AgreementEvent, "change", event.pk)
+    data = form_values(staff_client.get(url))
+    data.update(kind=Kind.SIGNED, date="2013-08-20")
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    staff_client.force_login(factories.analyst())
+    page = staff_client.get("/agreements/?status=signed")
+    assert [row.title for row in page.context["rows"]] == ["MOU RATS-SCO and BNPT"]
+    assert (
+        page.context["rows"][0].days_since
+        == (datetime.date.today() - datetime.date(2013, 8, 20)).days
+    )
+
+
+def test_loading_the_fixtures_stores_each_agreements_status(tashkent):
+    for agreement in Agreement.objects.all():
+        assert stored(agreement) == read_from_events(agreement)
+    assert Agreement.objects.filter(latest_kind=Kind.FOLLOW_UP_REQUESTED).count() == 2
+
+
+def test_only_derived_columns_may_be_updated_in_bulk():
+    mou = factories.AgreementFactory()
+    Agreement.objects.filter(pk=mou.pk).refresh_status()
+    with pytest.raises(HistoryBypassError):
+        Agreement.objects.filter(pk=mou.pk).update(title="Renamed without history")
+    with pytest.raises(HistoryBypassError):
+        Agreement.objects.filter(pk=mou.pk).update(latest_kind=None, summary="")
+
+
+DATES = st.sampled_from(["2010", "2011", "2011-06", "2011-06-30", "2012-01-01", "2012"])
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("record"), st.integers(0, 2), st.sampled_from(Kind.values), DATES),
+        st.tuples(st.just("redate"), st.integers(0, 20), DATES),
+        st.tuples(st.just("move"), st.integers(0, 20), st.integers(0, 2)),
+        st.tuples(st.just("delete"), st.integers(0, 20)),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS)
+def test_whatever_happens_to_events_the_stored_status_is_the_one_events_give(steps):
+    AgreementEvent.objects.all().delete()
+    Agreement.objects.all().delete()
+    agreements = [factories.AgreementFactory() for _ in range(3)]
+    for step in steps:
+        events = list(AgreementEvent.objects.order_by("pk"))
+        if step[0] == "record":
+            _, which, kind, date = step
+            if not agreements[which].events.filter(kind=kind, date=date).exists():
+                agreements[which].record_event(kind, date)
+        elif events and step[0] == "redate":
+            event = events[step[1] % len(events)]
+            if not event.agreement.events.filter(kind=event.kind, date=step[2]).exists():
+                event.date = step[2]
+                event.save()
+        elif events and step[0] == "move":
+            event = events[step[1] % len(events)]
+            target = agreements[step[2]]
+            if not target.events.filter(kind=event.kind, date=event.date).exists():
+                event.agreement = target
+                event.save()
+        elif events and step[0] == "delete":
+            events[step[1] % len(events)].delete()
+    for agreement in agreements:
+        assert stored(agreement) == read_from_events(agreement)
