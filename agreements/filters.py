@@ -14,7 +14,22 @@ DEFAULT_STALLED_DAYS = 365
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Rows with nothing to sort by (no events, no due date) go last, whichever the direction."""
+    """Rows with nothing to sort by (no events, no due date) go last, whichever the direction.
+
+    `keys` maps a sort field that is not a column to the queryset method that
+    annotates it, called (with the filterset's `as_of`) only when the list is sorted by it.
+    """
+
+    def __init__(self, *args, keys=None, **kwargs):
+        self.keys = keys or {}
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        for param in value or []:
+            field = self.param_map.get(param.lstrip("-"))
+            if field in self.keys:
+                qs = getattr(qs, self.keys[field])(as_of=self.parent.as_of)
+        return super().filter(qs, value)
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
@@ -79,6 +94,11 @@ class AgreementFilter(django_filters.FilterSet):
             ("next_due", "follow_ups"),
         ],
         field_labels={"last_activity": "Last activity", "follow_ups": "Next follow-up due"},
+        keys={
+            "first_party": "with_first_party",
+            "status_rank": "with_status_rank",
+            "next_due": "with_next_due",
+        },
     )
 
     class Meta:

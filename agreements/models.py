@@ -200,21 +200,32 @@ class AgreementQuerySet(RecordQuerySet):
             )
         )
 
-    def for_status_page(self, as_of=None):
-        """What the status page shows and sorts by, in one query."""
-        open_follow_ups = FollowUp.objects.open(as_of=as_of).filter(agreement=OuterRef("pk"))
-        first_party = AgreementParty.objects.filter(agreement=OuterRef("pk")).order_by(
-            "organization__name"
-        )
-        return self.with_status(as_of).annotate(
+    # The status page's sort keys besides its columns: each annotated only when a
+    # list is sorted by it (NullsLastOrderingFilter.keys), as each costs a subquery.
+
+    def with_status_rank(self, as_of=None):
+        """`status_rank`: statuses in the order an agreement goes through them."""
+        return self.annotate(
             status_rank=Case(
                 *[When(status=kind, then=rank) for rank, kind in enumerate(EventKind.values)],
                 default=len(EventKind.values),
-            ),
-            first_party=Subquery(first_party.values("organization__name")[:1]),
+            )
+        )
+
+    def with_first_party(self, as_of=None):
+        """`first_party`: the name of its party that comes first in the alphabet."""
+        first_party = AgreementParty.objects.filter(agreement=OuterRef("pk")).order_by(
+            "organization__name"
+        )
+        return self.annotate(first_party=Subquery(first_party.values("organization__name")[:1]))
+
+    def with_next_due(self, as_of=None):
+        """`next_due`: the first day its earliest-due open follow-up is due."""
+        open_follow_ups = FollowUp.objects.open(as_of=as_of).filter(agreement=OuterRef("pk"))
+        return self.annotate(
             next_due=Subquery(
                 open_follow_ups.exclude(due="").order_by("due_first").values("due_first")[:1]
-            ),
+            )
         )
 
 

@@ -10,10 +10,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
 from cooperation.partial_dates import PartialDate
 
-# What a row needs from for_status_page(): values(*AGREEMENT_FIELDS).
+# What a row needs from with_status(): values(*AGREEMENT_FIELDS).
 AGREEMENT_FIELDS = (
     "pk",
     "title",
@@ -35,9 +37,7 @@ class OpenFollowUp:
     action: str
     owed_by: str
     due: PartialDate | None
-
-    def overdue_on(self, day):
-        return self.due is not None and self.due.last < day
+    overdue: bool
 
 
 @dataclass
@@ -66,6 +66,14 @@ class StatusRow:
     def status_label(self):
         return STATUS_LABELS.get(self.status, "")
 
+    @property
+    def url(self):
+        return reverse("agreements:agreement_detail", args=[self.pk])
+
+    @property
+    def meeting_url(self):
+        return reverse("meetings:meeting_detail", args=[self.meeting_pk]) if self.meeting_pk else ""
+
     def as_record(self):
         return {
             "id": self.pk,
@@ -90,7 +98,7 @@ def rows_of(agreements, *, as_of, today, stalled_days):
     """A StatusRow for each of `agreements` (dicts of AGREEMENT_FIELDS), in their order."""
     ids = [agreement["pk"] for agreement in agreements]
     parties = party_names(ids)
-    follow_ups = open_follow_ups(ids, as_of)
+    follow_ups = open_follow_ups(ids, as_of, today)
     rows = []
     for agreement in agreements:
         last_activity = agreement["last_activity"]
@@ -112,14 +120,14 @@ def rows_of(agreements, *, as_of, today, stalled_days):
                 and days_since > stalled_days,
                 parties=parties.get(agreement["pk"], []),
                 open_follow_ups=owed,
-                overdue=any(f.overdue_on(today) for f in owed),
+                overdue=any(f.overdue for f in owed),
             )
         )
     return rows
 
 
 def each_row(agreements, *, as_of, today, stalled_days):
-    """Every row of a for_status_page() queryset, fetched CHUNK at a time: for exports."""
+    """Every row of a with_status() queryset, fetched CHUNK at a time: for exports."""
     chunk = []
     for agreement in agreements.values(*AGREEMENT_FIELDS).iterator(chunk_size=CHUNK):
         chunk.append(agreement)
@@ -143,7 +151,7 @@ def party_names(agreement_ids):
     return names
 
 
-def open_follow_ups(agreement_ids, as_of):
+def open_follow_ups(agreement_ids, as_of, today):
     """{agreement: [OpenFollowUp, by due date]}, owed by as FollowUp.owed_by_display says."""
     owed = defaultdict(list)
     follow_ups = (
@@ -167,5 +175,8 @@ def open_follow_ups(agreement_ids, as_of):
             owed_by = f"{acronym} ({organization})"
         else:
             owed_by = organization
-        owed[agreement].append(OpenFollowUp(action=action, owed_by=owed_by, due=due))
+        overdue = due is not None and due.last < today
+        owed[agreement].append(
+            OpenFollowUp(action=action, owed_by=owed_by, due=due, overdue=overdue)
+        )
     return owed

@@ -36,7 +36,7 @@ def agreement_list(request):
     as_of_form = AsOfForm(request.GET)
     as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() else None
     filterset = AgreementFilter(
-        request.GET, queryset=Agreement.objects.for_status_page(as_of), as_of=as_of
+        request.GET, queryset=Agreement.objects.with_status(as_of), as_of=as_of
     )
     output = request.GET.get("format", "html")
     errors = []
