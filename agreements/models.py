@@ -418,6 +418,14 @@ def keep_status(sender, instance, **kwargs):
     instance.loaded_agreement_id = instance.agreement_id
 
 
+@receiver(post_save, sender=Agreement)
+def keep_status_of_loaded_agreement(sender, instance, raw, **kwargs):
+    """An agreement loaded from a fixture comes without its derived columns (or with a
+    copy of someone else's): set them from the events already recorded."""
+    if raw:
+        Agreement.objects.filter(pk=instance.pk).refresh_status()
+
+
 class FollowUpState(models.TextChoices):
     OPEN = "open", "Open"
     IN_PROGRESS = "in_progress", "In progress"

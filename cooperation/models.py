@@ -56,13 +56,24 @@ class Record(models.Model):
 
     natural_key_fields: tuple[str, ...] = ()
     # Columns computed from other records, kept out of history and forms; the only
-    # ones that QuerySet.update() may write.
+    # ones that QuerySet.update() may write, and the ones save() leaves alone.
     derived_fields: tuple[str, ...] = ()
 
     objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # An edit writes what was edited, not the derived columns as they stood when
+        # the record was read: they may have been refreshed since.
+        if self.derived_fields and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.derived_fields
+            ]
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return tuple(_natural_value(self, path) for path in self.natural_key_fields)
