@@ -6,10 +6,12 @@ must leave it equal to the status read from the events themselves.
 """
 
 import datetime
+import threading
 
 import pytest
 from concurrency.api import disable_concurrency
 from django.core import serializers
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -211,3 +213,40 @@ def test_an_agreement_loaded_again_from_a_fixture_keeps_the_status_its_events_gi
         for record in serializers.deserialize("json", fixture):
             record.save()  # as loaddata does: the derived columns are not in the fixture
     assert stored(mou)[:2] == (signed, Kind.SIGNED)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_two_events_recorded_at_once_each_count_in_the_stored_status():
+    """A records the later event and holds its transaction open; B records an earlier
+    one meanwhile. B waits for A's lock on the agreement and then sees A's event, so the
+    status is A's. (Without the lock, B's refresh would read the events as they stood
+    before A committed and store B's event as the latest.)"""
+    mou = factories.AgreementFactory()
+    mou.record_event(Kind.PROPOSED, "2010")
+    a_recorded, b_done = threading.Event(), threading.Event()
+
+    def record(kind, date, then=None):
+        try:
+            with transaction.atomic():
+                Agreement.objects.get(pk=mou.pk).record_event(kind, date)
+                if then:
+                    then()
+        finally:
+            connection.close()
+
+    def a_holds_its_transaction():
+        a_recorded.set()
+        b_done.wait(timeout=2)  # B is blocked on the lock: this times out, then A commits
+
+    a = threading.Thread(
+        target=record, args=(Kind.SIGNED, "2014"), kwargs={"then": a_holds_its_transaction}
+    )
+    a.start()
+    assert a_recorded.wait(timeout=10)
+    b = threading.Thread(target=lambda: (record(Kind.UNDER_NEGOTIATION, "2012"), b_done.set()))
+    b.start()
+    a.join(timeout=20)
+    b.join(timeout=20)
+    assert stored(mou)[1] == Kind.SIGNED
+    assert read_from_events(mou)[1] == Kind.SIGNED
