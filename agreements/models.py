@@ -420,8 +420,8 @@ def keep_status(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Agreement)
 def keep_status_of_loaded_agreement(sender, instance, raw, **kwargs):
-    """An agreement loaded from a fixture comes without its derived columns (or with a
-    copy of someone else's): set them from the events already recorded."""
+    """An agreement loaded from a fixture comes without its derived columns, or with
+    those of the database it was dumped from: set them from the events recorded here."""
     if raw:
         Agreement.objects.filter(pk=instance.pk).refresh_status()
 
