@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
+from cooperation.models import Organization, Person
 from cooperation.partial_dates import PartialDate
 
 # What a row needs from with_status(): values(*AGREEMENT_FIELDS).
@@ -128,14 +129,21 @@ def rows_of(agreements, *, as_of, today, stalled_days):
 
 def each_row(agreements, *, as_of, today, stalled_days):
     """Every row of a with_status() queryset, fetched CHUNK at a time: for exports."""
-    chunk = []
-    for agreement in agreements.values(*AGREEMENT_FIELDS).iterator(chunk_size=CHUNK):
-        chunk.append(agreement)
-        if len(chunk) == CHUNK:
-            yield from rows_of(chunk, as_of=as_of, today=today, stalled_days=stalled_days)
-            chunk = []
-    if chunk:
+    values = agreements.values(*AGREEMENT_FIELDS).iterator(chunk_size=CHUNK)
+    for chunk in batched(values, CHUNK):
         yield from rows_of(chunk, as_of=as_of, today=today, stalled_days=stalled_days)
+
+
+def batched(items, size):
+    """Lists of `size` items in turn, the last one shorter (itertools.batched, Python 3.12)."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def party_names(agreement_ids):
@@ -170,11 +178,9 @@ def open_follow_ups(agreement_ids, as_of, today):
     )
     for agreement, action, due, honorific, person, acronym, organization in follow_ups:
         if person:
-            owed_by = f"{f'{honorific} {person}'.strip()} ({acronym or organization})"
-        elif acronym and acronym != organization:
-            owed_by = f"{acronym} ({organization})"
+            owed_by = f"{Person.display_name(honorific, person)} ({acronym or organization})"
         else:
-            owed_by = organization
+            owed_by = Organization.display_name(acronym, organization)
         overdue = due is not None and due.last < today
         owed[agreement].append(
             OpenFollowUp(action=action, owed_by=owed_by, due=due, overdue=overdue)

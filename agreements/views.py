@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from agreements.filters import DEFAULT_STALLED_DAYS, AgreementFilter
 from agreements.models import Agreement, EventKind
-from agreements.rows import AGREEMENT_FIELDS, each_row, rows_of
+from agreements.rows import AGREEMENT_FIELDS, batched, each_row, rows_of
 from agreements.timeline import agreement_timeline
 from cooperation.forms import AsOfForm
 from cooperation.models import citations_by_source
@@ -150,13 +150,7 @@ def export(agreements, output, as_of, today, stalled_days):
 
 def in_batches(lines, size=100):
     """Join lines `size` at a time: a response chunk per row costs more than the row."""
-    batch = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) == size:
-            yield "".join(batch)
-            batch = []
-    if batch:
+    for batch in batched(lines, size):
         yield "".join(batch)
 
 

@@ -57,6 +57,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from agreements.models import Agreement  # noqa: E402
+from agreements.rows import CHUNK as CSV_CHUNK  # noqa: E402
 from agreements.views import PAGE_SIZE  # noqa: E402
 from cooperation.models import Organization  # noqa: E402
 from cooperation.roles import ANALYSTS, EMBASSY_STAFF  # noqa: E402
@@ -67,7 +68,6 @@ WARMUPS = 3
 CSV_REPS = 5
 PAGE_BUDGET_SECONDS = 25  # stop repeating a slow page after this long, with 5 samples at least
 MIN_REPS = 5
-CSV_CHUNK = 500  # agreements.rows.CHUNK
 CSV_QUERIES_PER_CHUNK = 2  # parties, open follow-ups
 
 TARGET_SIZE_RATIO = 1.5  # each page at the largest size, against the smallest

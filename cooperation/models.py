@@ -260,9 +260,7 @@ class Organization(Cited, Record):
         ]
 
     def __str__(self):
-        if self.acronym and self.acronym != self.name:
-            return f"{self.acronym} ({self.name})"
-        return self.name
+        return self.display_name(self.acronym, self.name)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -271,6 +269,13 @@ class Organization(Cited, Record):
 
     def get_absolute_url(self):
         return reverse("cooperation:organization_detail", args=[self.slug])
+
+    @staticmethod
+    def display_name(acronym, name):
+        """How lists name an organization, from its two columns: "BNPT (Indonesian …)"."""
+        if acronym and acronym != name:
+            return f"{acronym} ({name})"
+        return name
 
     @property
     def short_name(self):
@@ -494,12 +499,16 @@ class Person(Cited, Record):
         verbose_name_plural = "people"
 
     def __str__(self):
-        return f"{self.honorific} {self.name}".strip()
+        return self.display_name(self.honorific, self.name)
 
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)[:100]
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def display_name(honorific, name):
+        return f"{honorific} {name}".strip()
 
 
 class Position(Cited, Period, Record):
