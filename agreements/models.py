@@ -366,8 +366,11 @@ class AgreementEvent(Cited, Record):
             ),
         ]
         indexes = [
+            # Each agreement's events latest first, with their kind: the status on any
+            # day is read from the index alone, without visiting the table.
             models.Index(
-                fields=["agreement", "-date_first", "-date_last", "-id"], name="event_latest_idx"
+                fields=["agreement", "-date_first", "-date_last", "-id", "kind"],
+                name="event_latest_idx",
             ),
             models.Index(fields=["kind", "date_last"], name="event_kind_date_idx"),
         ]

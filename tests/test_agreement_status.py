@@ -6,6 +6,8 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count
 
 from agreements.models import Agreement, AgreementEvent, FollowUp
 from cooperation.models import Membership, Position, Record
@@ -224,6 +226,19 @@ def test_with_status_in_reads_the_status_as_of_a_day():
     drafts_in_2012 = Agreement.objects.with_status_in([Kind.DRAFT_AGREED], as_of=D(2012, 1, 1))
     assert list(drafts_in_2012) == [mou]
     assert not Agreement.objects.with_status_in([Kind.DRAFT_AGREED]).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_counting_statuses_as_of_a_day_reads_the_event_index_alone():
+    """Every agreement's status on a past day is one index search each, never a table read."""
+    counts = (
+        Agreement.objects.with_status(as_of=D(2015, 6, 1))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    plan = counts.explain()
+    assert "USING COVERING INDEX event_latest_idx" in plan, plan
 
 
 # Follow-up
