@@ -15,6 +15,7 @@ from django.views.generic import ListView
 from cooperation.charts import TimeScale, membership_rows
 from cooperation.forms import AsOfForm
 from cooperation.models import Membership, Organization, citations_by_source
+from meetings.models import Meeting
 
 LATEST = 50  # agreements and meetings listed on an organization's page
 CHART_WIDTH = 900
@@ -115,7 +116,6 @@ def organization_detail(request, slug):
             "title", "start_first", "attested_first", "pk"
         )
     )
-    # Reverse relations: meetings and agreements depend on this app, not the other way round.
     # The latest few; the status page and the meetings list have them all, by link.
     agreements = organization.agreements.with_status(as_of=as_of_form.cleaned_data["as_of"])
     latest_agreements = list(
@@ -123,12 +123,8 @@ def organization_detail(request, slug):
             F("last_activity").desc(nulls_last=True), "title"
         )[:LATEST]
     )
-    participations = organization.participations.select_related("meeting").order_by(
-        "-meeting__date_first", "-meeting__pk"
-    )
-    latest_meetings = list(
-        {p.meeting.pk: p.meeting for p in participations[: LATEST * 4]}.values()
-    )[:LATEST]
+    meetings = Meeting.objects.filter(pk__in=organization.participations.values("meeting"))
+    latest_meetings = list(meetings.order_by("-date_first", "-pk")[:LATEST])
     context = {
         "organization": organization,
         "as_of_form": as_of_form,
@@ -151,7 +147,7 @@ def organization_detail(request, slug):
         "agreements": latest_agreements,
         "agreement_count": agreements.count(),
         "meetings": latest_meetings,
-        "meeting_count": participations.values("meeting").distinct().count(),
+        "meeting_count": meetings.count(),
         "citations": citations_by_source(
             [("The organization", organization)]
             + [(str(m), m) for m in memberships]

@@ -180,3 +180,15 @@ def test_a_busy_organization_lists_its_latest_agreements_and_links_to_all(analys
     assert response.context["agreements"][0].title == "MOU 54"  # the latest activity first
     assert "The latest 50 of 55" in response.text
     assert 'href="/agreements/?party=busy-body"' in response.text
+
+
+def test_a_busy_organization_lists_its_latest_meetings_however_many_came_to_each(analyst_client):
+    busy = factories.OrganizationFactory(name="Busy Body", acronym="BB", slug="busy-body")
+    for number in range(55):
+        meeting = factories.MeetingFactory(title=f"Meeting {number:02d}", date=f"{1960 + number}")
+        for _ in range(5):  # a delegation of five at every meeting
+            factories.ParticipantFactory(meeting=meeting, organization=busy)
+    response = analyst_client.get("/organizations/busy-body/")
+    titles = [meeting.title for meeting in response.context["meetings"]]
+    assert titles == [f"Meeting {number:02d}" for number in range(54, 4, -1)]
+    assert "The latest 50 of 55" in response.text
