@@ -526,7 +526,9 @@ def report(info, sizes, by_size):
         size_ratio = figures[-1]["median"] / figures[0]["median"]
         floor_ratio = figures[-1]["median"] / floor[large]
         verdicts = []
-        if name != "floor":
+        # The export writes every row, so it grows with the size by design: its targets
+        # are rows per second and memory, in the CSV table below.
+        if name not in ("floor", "CSV export"):
             ok = size_ratio <= TARGET_SIZE_RATIO
             verdicts.append(f"{'ok' if ok else 'MISSED'} ≤{TARGET_SIZE_RATIO}× size")
             if not ok:
