@@ -123,7 +123,7 @@ def organization_detail(request, slug):
             F("last_activity").desc(nulls_last=True), "title"
         )[:LATEST]
     )
-    meetings = Meeting.objects.filter(pk__in=organization.participations.values("meeting"))
+    meetings = Meeting.objects.involving(organization)
     latest_meetings = list(meetings.order_by("-date_first", "-pk")[:LATEST])
     context = {
         "organization": organization,

@@ -31,7 +31,10 @@ class MeetingKind(models.TextChoices):
 
 class MeetingQuerySet(RecordQuerySet):
     def involving(self, organization):
-        return self.filter(participants__organization=organization).distinct()
+        """Meetings the organization took part in, each once (no join to repeat them)."""
+        return self.filter(
+            pk__in=Participant.objects.filter(organization=organization).values("meeting")
+        )
 
 
 class Meeting(Cited, Record):
