@@ -50,8 +50,8 @@ clean:
 # Benchmarks: not part of `test` or CI; they take minutes and write bench/RESULTS.md.
 .PHONY: bench loadtest
 
-## Time the pages at 100, 1,000 and 10,000 synthetic agreements (bench/bench.sqlite3,
-## or the database DATABASE_URL names); write bench/RESULTS.md.
+## Time the pages at 100, 1,000 and 10,000 synthetic agreements (bench/bench-N.sqlite3,
+## or a schema bench_N in the PostgreSQL database DATABASE_URL names); write bench/RESULTS.md.
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/run.py
 

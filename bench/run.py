@@ -1,24 +1,28 @@
 """How the pages hold up at 100, 1,000 and 10,000 agreements: `make bench`.
 
-For each size: (re)create the benchmark database and migrate it, seed it with
-`seed_synthetic`, then request each page in this process with django.test.Client, as
-a logged-in analyst (the admin changelist as embassy staff). For each page: the SQL
-queries it makes, and the median and 95th percentile of its time over repeated
-requests. Then the ratios to the floor (a view that does nothing behind the same
-middleware) and of 10,000 to 100, checked against the targets; the CSV export's rows
-per second, and the growth of peak RSS while it streams, measured in a fresh process.
-The table goes to stdout and to bench/RESULTS.md. The exit status is 1 when a page's
-query count changes with the size (the CSV export excepted: it fetches in chunks of
-500 rows, two more queries a chunk, and is checked for exactly that).
+Each size has its own database, (re)created, migrated and seeded with
+`seed_synthetic`. Then each page is requested in this process with django.test.Client,
+as a logged-in analyst (the admin changelist as embassy staff), in rounds: each round
+requests the page a few times at every size in turn, so that the machine's speed,
+which drifts over minutes, weighs on every size alike. For each page: the SQL queries
+it makes, and the median and 95th percentile of its time over all rounds. Then the
+ratios to the floor (a view that does nothing behind the same middleware) and of
+10,000 to 100, checked against the targets; the CSV export's rows per second, and the
+growth of peak RSS while it streams, measured in a fresh process. The table goes to
+stdout and to bench/RESULTS.md. The exit status is 1 when a page's query count
+changes with the size (the CSV export excepted: it fetches in chunks of 500 rows, two
+more queries a chunk, and is checked for exactly that).
 
-The database is bench/bench.sqlite3, or the PostgreSQL database DATABASE_URL names;
-its tables are dropped and made again, so it must be a database for benchmarks (its
-name contains "bench", or BENCH_RESET_DATABASE=1).
+The databases are bench/bench-N.sqlite3 for N agreements, or, when DATABASE_URL names
+a PostgreSQL database, its schemas bench_N. They are dropped and made again, so a
+PostgreSQL database must be one for benchmarks (its name contains "bench", or
+BENCH_RESET_DATABASE=1).
 
     .venv/bin/python bench/run.py [--sizes 100,1000,10000] [--reps 30] [--seed 1]
 """
 
 import argparse
+import copy
 import datetime
 import json
 import math
@@ -53,6 +57,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, connection, connections  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.db.utils import load_backend  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -64,6 +69,7 @@ from cooperation.roles import ANALYSTS, EMBASSY_STAFF  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
+ROUNDS = 5  # each page is requested at every size in turn, this many times
 WARMUPS = 3
 CSV_REPS = 5
 PAGE_BUDGET_SECONDS = 25  # stop repeating a slow page after this long, with 5 samples at least
@@ -82,23 +88,49 @@ def is_sqlite():
     return connection.vendor == "sqlite"
 
 
-def reset_database():
-    """Drop everything and migrate again."""
+DATABASES = {None: connections["default"]}
+
+
+def use_database(size):
+    """Point the default connection at the database of `size` agreements.
+
+    None is the database as DATABASE_URL names it (the load test's); a size has a file
+    of its own beside it (SQLite) or a schema of its own in it (PostgreSQL). Each keeps
+    its connection open while another is in use, so switching costs nothing.
+    """
+    if size not in DATABASES:
+        wanted = copy.deepcopy(connections.settings["default"])
+        if wanted["ENGINE"] == "django.db.backends.sqlite3":
+            name = Path(wanted["NAME"])
+            wanted["NAME"] = str(name.with_name(f"{name.stem}-{size}{name.suffix}"))
+        else:
+            wanted["OPTIONS"]["options"] = f"-c search_path={schema(size)}"
+        DATABASES[size] = load_backend(wanted["ENGINE"]).DatabaseWrapper(wanted, "default")
+    connections["default"] = DATABASES[size]
+
+
+def schema(size):
+    return "public" if size is None else f"bench_{size}"
+
+
+def reset_database(size):
+    """Drop everything in the database of `size` agreements, and migrate it again."""
+    use_database(size)
     if is_sqlite():
-        connections.close_all()
-        name = Path(settings.DATABASES["default"]["NAME"])
+        connection.close()
+        name = Path(connection.settings_dict["NAME"])
         for path in (name, *(name.with_name(name.name + s) for s in ("-journal", "-wal", "-shm"))):
             path.unlink(missing_ok=True)
     else:
-        name = settings.DATABASES["default"]["NAME"]
+        name = connection.settings_dict["NAME"]
         if "bench" not in name and os.environ.get("BENCH_RESET_DATABASE") != "1":
             sys.exit(
                 f"Refusing to drop the tables of the database {name!r}: its name does not say "
                 "it is for benchmarks. Name one with 'bench' in it, or set BENCH_RESET_DATABASE=1."
             )
         with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE")
-            cursor.execute("CREATE SCHEMA public")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {schema(size)} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {schema(size)}")
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -224,35 +256,23 @@ def percentile(values, fraction):
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def measure(client, url, reps):
-    for _ in range(WARMUPS if reps > CSV_REPS else 1):
-        fetch(client, url)
-    times = []
-    deadline = time.perf_counter() + PAGE_BUDGET_SECONDS
-    for _ in range(reps):
-        started = time.perf_counter()
-        size = fetch(client, url)
-        times.append(time.perf_counter() - started)
-        if time.perf_counter() > deadline and len(times) >= MIN_REPS:
-            break
+def sql_of(client, url):
+    """The queries of one request to `url`: how many, their time, the slowest three."""
     timer = SqlTimer()
     with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timer):
-        fetch(client, url)
+        size = fetch(client, url)
     return {
         "queries": len(queries),
         "sql": timer.total,
         "slowest": sorted(timer.queries, reverse=True)[:3],
-        "median": statistics.median(times),
-        "p95": percentile(times, 0.95),
-        "reps": len(times),
         "bytes": size,
     }
 
 
-def csv_memory():
+def csv_memory(size):
     """Memory while the CSV streams, in a fresh process: {rss_mb, traced_mb, rows, how}."""
     result = subprocess.run(
-        [sys.executable, __file__, "--csv-memory"],
+        [sys.executable, __file__, "--csv-memory", str(size)],
         capture_output=True,
         text=True,
         check=True,
@@ -284,7 +304,7 @@ def export_csv(client):
     return rows
 
 
-def csv_memory_child():
+def csv_memory_child(size):
     """In a fresh process: warm up with an empty export, then stream the full one, twice.
 
     First the growth of the peak resident set: the kernel's high-water mark (what
@@ -295,6 +315,7 @@ def csv_memory_child():
     Python allocations under tracemalloc.
     """
     settings.DEBUG = False
+    use_database(size)
     analyst, _ = clients()
     fetch(analyst, "/agreements/?format=csv&q=no-such-agreement-anywhere")
     try:
@@ -325,7 +346,7 @@ def prepare(size, seed):
     except DatabaseError:  # not migrated yet
         ready = False
     if not ready:
-        reset_database()
+        reset_database(None)
         settings.DEBUG = True
         call_command("seed_synthetic", agreements=size, seed=seed, stdout=sys.stderr)
     username, password = os.environ["BENCH_USER"], os.environ["BENCH_PASSWORD"]
@@ -371,7 +392,7 @@ def code_version():
     return f"commit {commit}"
 
 
-def machine():
+def machine(per_size=False):
     cpu = ""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -382,13 +403,20 @@ def machine():
     if is_sqlite():
         import sqlite3
 
-        database = f"SQLite {sqlite3.sqlite_version} (file {SQLITE_FILE.relative_to(ROOT)})"
+        name = Path(os.path.relpath(connection.settings_dict["NAME"], ROOT))
+        if per_size:
+            where = f"file {name.with_name(f'{name.stem}-N{name.suffix}')} for N agreements"
+        else:
+            where = f"file {name}"
+        database = f"SQLite {sqlite3.sqlite_version} ({where})"
     else:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
-            database = (
-                f"PostgreSQL {cursor.fetchone()[0]} ({settings.DATABASES['default']['NAME']})"
-            )
+            version = cursor.fetchone()[0]
+        where = connection.settings_dict["NAME"]
+        if per_size:
+            where += f", schema {schema('N')} for N agreements"
+        database = f"PostgreSQL {version} ({where})"
     return {
         "code": code_version(),
         "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
@@ -400,55 +428,102 @@ def machine():
     }
 
 
-def run_size(size, seed, reps):
-    print(f"\n== {size:,} agreements ==", flush=True)
+def seed(size, seed_number):
+    """Seed the database of `size` agreements afresh; what it took, and what to request."""
+    print(f"Seeding {size:,} agreements", flush=True)
     started = time.perf_counter()
-    reset_database()
+    reset_database(size)
     migrated = time.perf_counter()
     settings.DEBUG = True  # seed_synthetic is for development: it wants DEBUG
-    call_command("seed_synthetic", agreements=size, seed=seed)
+    call_command("seed_synthetic", agreements=size, seed=seed_number)
     seeded = time.perf_counter()
     # Measured as production runs: no SQL kept per query, no template debugging.
     settings.DEBUG = False
-    # The seeding leaves the database file's pages to be written to disk; without
-    # waiting for that here, the kernel writes them while the first pages are timed.
-    os.sync()
-    analyst, staff = clients()
-    results = {
+    result = {
         "migrate": migrated - started,
         "seed": seeded - migrated,
-        "pages": {},
-        "notes": {},
+        "csv_rows": Agreement.objects.count(),
+        "pages": pages(),
+        "clients": dict(zip(("analyst", "staff"), clients(), strict=True)),
     }
-    for name, url, who, note in pages():
-        client = staff if who == "staff" else analyst
-        figures = measure(client, url, CSV_REPS if name == "CSV export" else reps)
-        figures["url"] = url
-        results["pages"][name] = figures
-        results["notes"][name] = note
+    if is_sqlite():
+        result["database_mb"] = Path(connection.settings_dict["NAME"]).stat().st_size / 2**20
+    return result
+
+
+def measure_all(sizes, seeded, reps):
+    """Every page at every size, in rounds that visit each size in turn: {size: results}."""
+    by_size = {size: {"pages": {}, "notes": {}} for size in sizes}
+    times = {size: {} for size in sizes}
+    spent = {size: {} for size in sizes}
+    for round_number in range(ROUNDS):
+        print(f"Round {round_number + 1} of {ROUNDS}", flush=True)
+        for number, (name, *_) in enumerate(seeded[sizes[0]]["pages"]):
+            wanted = CSV_REPS if name == "CSV export" else reps
+            for size in sizes:
+                _, url, who, _ = seeded[size]["pages"][number]
+                client = seeded[size]["clients"][who]
+                use_database(size)
+                if round_number == 0:
+                    for _ in range(WARMUPS if wanted > CSV_REPS else 1):
+                        fetch(client, url)
+                samples = times[size].setdefault(name, [])
+                if spent[size].get(name, 0) > PAGE_BUDGET_SECONDS and len(samples) >= MIN_REPS:
+                    continue
+                for _ in range(math.ceil(wanted / ROUNDS)):
+                    started = time.perf_counter()
+                    fetch(client, url)
+                    samples.append(time.perf_counter() - started)
+                    spent[size][name] = spent[size].get(name, 0) + samples[-1]
+    for size in sizes:
+        use_database(size)
+        print(f"\n== {size:,} agreements ==", flush=True)
+        for name, url, who, note in seeded[size]["pages"]:
+            figures = sql_of(seeded[size]["clients"][who], url)
+            samples = times[size][name]
+            figures |= {
+                "url": url,
+                "median": statistics.median(samples),
+                "p95": percentile(samples, 0.95),
+                "reps": len(samples),
+            }
+            by_size[size]["pages"][name] = figures
+            by_size[size]["notes"][name] = note
+            print(
+                f"  {name:<24} {figures['queries']:>3} queries  median {ms(figures['median']):>8}"
+                f"  p95 {ms(figures['p95']):>8}  ({figures['reps']} reps)  {note}",
+                flush=True,
+            )
+    return by_size
+
+
+def run(sizes, seed_number, reps):
+    seeded = {size: seed(size, seed_number) for size in sizes}
+    # The seeding leaves the database files' pages to be written to disk; without
+    # waiting for that here, the kernel writes them while the first pages are timed.
+    os.sync()
+    by_size = measure_all(sizes, seeded, reps)
+    # This process alone keeps one core busy: about 1.0 when nothing else runs.
+    load = os.getloadavg()
+    for size in sizes:
+        results = by_size[size]
+        results |= {key: seeded[size][key] for key in ("migrate", "seed", "csv_rows")}
+        results["load"] = load
+        if "database_mb" in seeded[size]:
+            results["database_mb"] = seeded[size]["database_mb"]
+        memory = csv_memory(size)
+        rows = results["csv_rows"]
+        if memory["rows"] != rows:
+            raise SystemExit(f"The CSV export had {memory['rows']} rows, not {rows}.")
+        results["csv_memory_mb"] = memory["rss_mb"]
+        results["csv_traced_mb"] = memory["traced_mb"]
         print(
-            f"  {name:<24} {figures['queries']:>3} queries  median {ms(figures['median']):>8}"
-            f"  p95 {ms(figures['p95']):>8}  ({figures['reps']} reps)  {note}",
+            f"  {size:,}: CSV {rows / results['pages']['CSV export']['median']:,.0f} rows/s, "
+            f"peak RSS growth {results['csv_memory_mb']:.1f} MB (tracemalloc peak "
+            f"{results['csv_traced_mb']:.1f} MB); seeded in {results['seed']:.1f} s",
             flush=True,
         )
-    # This process alone keeps one core busy: about 1.0 when nothing else runs.
-    results["load"] = os.getloadavg()
-    rows = Agreement.objects.count()
-    results["csv_rows"] = rows
-    memory = csv_memory()
-    if memory["rows"] != rows:
-        raise SystemExit(f"The CSV export had {memory['rows']} rows, not {rows}.")
-    results["csv_memory_mb"] = memory["rss_mb"]
-    results["csv_traced_mb"] = memory["traced_mb"]
-    if is_sqlite():
-        results["database_mb"] = SQLITE_FILE.stat().st_size / 2**20
-    print(
-        f"  CSV: {rows / results['pages']['CSV export']['median']:,.0f} rows/s, peak RSS growth "
-        f"{results['csv_memory_mb']:.1f} MB (tracemalloc peak {results['csv_traced_mb']:.1f} MB); "
-        f"seeded in {results['seed']:.1f} s",
-        flush=True,
-    )
-    return results
+    return by_size
 
 
 def ms(seconds):
@@ -481,26 +556,27 @@ def report(info, sizes, by_size):
         "seeding so that no SQL is kept per query. Time is the server's, per request, "
         f"median and 95th percentile over {WARMUPS} warm-ups then up to the repetitions "
         f"shown (a page stops repeating after {PAGE_BUDGET_SECONDS} s with {MIN_REPS} at "
-        f"least; the CSV export {CSV_REPS} after 1 warm-up). Data: `seed_synthetic "
+        f"least; the CSV export {CSV_REPS} after 1 warm-up). The repetitions are made in "
+        f"{ROUNDS} rounds, and each round requests the page at every size in turn, so that "
+        "a drift in the machine's speed weighs on every size alike. Data: `seed_synthetic "
         "--seed 1`.",
         "",
         "## Seeding",
         "",
-        "| agreements | migrate | seed_synthetic | database file | load average after the pages |",
-        "| ---: | ---: | ---: | ---: | ---: |",
+        "| agreements | migrate | seed_synthetic | database file |",
+        "| ---: | ---: | ---: | ---: |",
     ]
     for size in sizes:
         result = by_size[size]
         file_size = f"{result['database_mb']:.0f} MB" if "database_mb" in result else "n/a"
-        load = ", ".join(f"{x:.2f}" for x in result["load"])
         lines.append(
-            f"| {size:,} | {result['migrate']:.1f} s | {result['seed']:.1f} s | {file_size} "
-            f"| {load} |"
+            f"| {size:,} | {result['migrate']:.1f} s | {result['seed']:.1f} s | {file_size} |"
         )
+    load = ", ".join(f"{x:.2f}" for x in by_size[large]["load"])
     lines += [
         "",
-        "The load average (1, 5, 15 min) is read when the pages of a size have been measured; "
-        "the benchmark keeps one core busy, so about 1 means nothing else competed for the "
+        f"Load average (1, 5, 15 min) when the pages had been measured: {load}. The "
+        "benchmark keeps one core busy, so about 1 means nothing else competed for the "
         f"{os.cpu_count()} cores.",
         "",
         f"## Pages ({header_sizes} agreements)",
@@ -619,7 +695,7 @@ def main():
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the table")
-    parser.add_argument("--csv-memory", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--csv-memory", type=int, metavar="N", help=argparse.SUPPRESS)
     parser.add_argument(
         "--prepare",
         type=int,
@@ -629,15 +705,15 @@ def main():
     )
     args = parser.parse_args()
     if args.csv_memory:
-        csv_memory_child()
+        csv_memory_child(args.csv_memory)
         return 0
     if args.prepare:
         prepare(args.prepare, args.seed)
         return 0
     sizes = [int(size) for size in args.sizes.split(",")]
-    info = machine()
+    info = machine(per_size=True)
     print(f"{info['machine']}; Python {info['python']}; {info['database']}")
-    by_size = {size: run_size(size, args.seed, args.reps) for size in sizes}
+    by_size = run(sizes, args.seed, args.reps)
     text, budget_failures = report(info, sizes, by_size)
     args.results.write_text(text)
     print("\n" + text)
