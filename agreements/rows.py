@@ -146,13 +146,17 @@ def batched(items, size):
         yield batch
 
 
-def party_names(agreement_ids):
-    """{agreement: [short name of each party, by name]}, as Organization.short_name."""
+def party_names(agreement_ids, leaving_out=None):
+    """{agreement: [short name of each party, by name]}, as Organization.short_name.
+
+    `leaving_out`: an organization whose own name is not wanted (the page is its own).
+    """
     names = defaultdict(list)
-    links = (
-        AgreementParty.objects.filter(agreement__in=agreement_ids)
-        .order_by("organization__name", "organization__pk")
-        .values_list("agreement", "organization__acronym", "organization__name")
+    links = AgreementParty.objects.filter(agreement__in=agreement_ids)
+    if leaving_out is not None:
+        links = links.exclude(organization=leaving_out)
+    links = links.order_by("organization__name", "organization__pk").values_list(
+        "agreement", "organization__acronym", "organization__name"
     )
     for agreement, acronym, name in links:
         names[agreement].append(acronym or name)

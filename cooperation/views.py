@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from agreements.rows import party_names
 from cooperation.charts import TimeScale, membership_rows
 from cooperation.forms import AsOfForm
 from cooperation.models import Membership, Organization, citations_by_source
@@ -119,10 +120,12 @@ def organization_detail(request, slug):
     # The latest few; the status page and the meetings list have them all, by link.
     agreements = organization.agreements.with_status(as_of=as_of_form.cleaned_data["as_of"])
     latest_agreements = list(
-        agreements.prefetch_related("parties").order_by(
-            F("last_activity").desc(nulls_last=True), "title"
-        )[:LATEST]
+        agreements.order_by(F("last_activity").desc(nulls_last=True), "title")[:LATEST]
     )
+    # The other parties' names, not their records: 50 agreements have about 100.
+    other_parties = party_names([a.pk for a in latest_agreements], leaving_out=organization)
+    for agreement in latest_agreements:
+        agreement.other_parties = other_parties.get(agreement.pk, [])
     meetings = Meeting.objects.involving(organization)
     latest_meetings = list(meetings.order_by("-date_first", "-pk")[:LATEST])
     context = {
@@ -145,7 +148,8 @@ def organization_detail(request, slug):
         },
         "positions": positions,
         "agreements": latest_agreements,
-        "agreement_count": agreements.count(),
+        # One row a party, as many as its agreements: counted without reading them.
+        "agreement_count": organization.agreement_links.count(),
         "meetings": latest_meetings,
         "meeting_count": meetings.count(),
         "citations": citations_by_source(

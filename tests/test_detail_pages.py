@@ -182,6 +182,24 @@ def test_a_busy_organization_lists_its_latest_agreements_and_links_to_all(analys
     assert 'href="/agreements/?party=busy-body"' in response.text
 
 
+def test_each_agreement_on_an_organization_page_names_the_other_parties(analyst_client):
+    host = factories.OrganizationFactory(name="Host Body", acronym="HB", slug="host-body")
+    agreement = factories.AgreementFactory(title="Three-way MOU")
+    for organization in (
+        host,
+        factories.OrganizationFactory(name="Zeta Agency", acronym="ZA"),
+        factories.OrganizationFactory(name="Alpha Institute", acronym=""),
+    ):
+        factories.AgreementPartyFactory(agreement=agreement, organization=organization)
+    factories.AgreementFactory(title="MOU without other parties").party_links.create(
+        organization=host
+    )
+    html = analyst_client.get("/organizations/host-body/").text
+    listed = html[html.index("<h2>Agreements</h2>") : html.index("<h2>Meetings</h2>")]
+    assert "with Alpha Institute, ZA</div>" in listed  # by name; the page's own left out
+    assert listed.count("with ") == 1
+
+
 def test_a_busy_organization_lists_its_latest_meetings_however_many_came_to_each(analyst_client):
     busy = factories.OrganizationFactory(name="Busy Body", acronym="BB", slug="busy-body")
     for number in range(55):
