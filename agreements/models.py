@@ -151,17 +151,33 @@ class AgreementQuerySet(RecordQuerySet):
                 status_meeting_title=Subquery(event("meeting__title")),
                 last_activity=F("latest_activity"),
             )
+        # The bound on the first day follows from the one on the last day; said
+        # outright, it lets the index skip the events that began after that day.
         latest = (
-            AgreementEvent.objects.filter(agreement=OuterRef("pk"), date_last__lte=as_of)
+            AgreementEvent.objects.filter(
+                agreement=OuterRef("pk"), date_first__lte=as_of, date_last__lte=as_of
+            )
             .latest_first()
             .values
         )
+        # Nothing has happened since that day to an agreement whose latest event had
+        # certainly happened by then: it stood where it stands now, in its own columns.
+        # Only the others read their events, for the status and last activity that
+        # counts and filters read of every agreement.
+        unchanged_since = Q(latest_activity__lte=as_of)
         return self.annotate(
-            status=Subquery(latest("kind")[:1]),
+            status=Case(
+                When(unchanged_since, then=F("latest_kind")),
+                default=Subquery(latest("kind")[:1]),
+            ),
             status_date=Subquery(latest("date")[:1]),
             status_meeting=Subquery(latest("meeting")[:1]),
             status_meeting_title=Subquery(latest("meeting__title")[:1]),
-            last_activity=Subquery(latest("date_last")[:1]),
+            last_activity=Case(
+                When(unchanged_since, then=F("latest_activity")),
+                default=Subquery(latest("date_last")[:1]),
+                output_field=models.DateField(),
+            ),
         )
 
     def refresh_status(self):

@@ -8,6 +8,8 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agreements.models import Agreement, AgreementEvent, FollowUp
 from cooperation.models import Membership, Position, Record
@@ -226,6 +228,40 @@ def test_with_status_in_reads_the_status_as_of_a_day():
     drafts_in_2012 = Agreement.objects.with_status_in([Kind.DRAFT_AGREED], as_of=D(2012, 1, 1))
     assert list(drafts_in_2012) == [mou]
     assert not Agreement.objects.with_status_in([Kind.DRAFT_AGREED]).exists()
+
+
+HISTORIES = st.lists(
+    st.tuples(
+        st.sampled_from(Kind.values),
+        st.sampled_from(["2010", "2011", "2011-06", "2011-06-30", "2012-01-01", "2012"]),
+    ),
+    max_size=5,
+    unique=True,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=HISTORIES, day=st.dates(D(2009, 12, 1), D(2013, 1, 31)))
+def test_the_status_as_of_any_day_is_the_latest_event_certainly_past_by_then(history, day):
+    """Whether or not anything happened after that day (the stored status is read when
+    nothing did, the events otherwise), the status is the one the events give."""
+    Agreement.objects.all().delete()
+    mou = AgreementFactory()
+    for kind, date in history:
+        mou.record_event(kind, date)
+    past = [event for event in mou.events.all() if event.date.last <= day]
+    latest = max(past, key=lambda e: (e.date.first, e.date.last, e.pk), default=None)
+    row = status_of(mou, as_of=day)
+    if latest is None:
+        assert (row.status, row.status_date, row.last_activity) == (None, None, None)
+    else:
+        assert (row.status, row.status_date, row.last_activity) == (
+            latest.kind,
+            latest.date,
+            latest.date.last,
+        )
+    counted = Agreement.objects.with_status(as_of=day).values_list("status", flat=True)
+    assert list(counted) == [latest.kind if latest else None]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
