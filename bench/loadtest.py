@@ -41,6 +41,8 @@ LOG = BENCH / "gunicorn.log"
 SIZE = 10_000
 HOST = "127.0.0.1"
 USERNAME = "bench-loadtest"
+TARGET_P99_MS = 300  # each page
+TARGET_STATUS_SHARE = 0.25  # the status page's throughput against the floor's
 
 
 def ensure_wrk():
@@ -211,6 +213,26 @@ def run_wrk(wrk, url, cookie, seconds, connections):
     return figures
 
 
+def verdicts(results, floor):
+    """Each target, met or missed, with the figure it was judged on."""
+    said = []
+    for name, figures in results.items():
+        errors = figures["non2xx"] + figures["socket_errors"]
+        said.append(f"{name}: {'ok' if not errors else 'MISSED'} no errors ({errors:,})")
+        if name != "floor":
+            p99 = figures["p99_us"] / 1000
+            ok = p99 <= TARGET_P99_MS
+            verdict = "ok" if ok else "MISSED"
+            said.append(f"{name}: {verdict} p99 ≤{TARGET_P99_MS} ms ({p99:,.0f} ms)")
+    share = results["status page"]["rps"] / floor
+    ok = share >= TARGET_STATUS_SHARE
+    said.append(
+        f"status page: {'ok' if ok else 'MISSED'} ≥{TARGET_STATUS_SHARE:.0%} of the floor's "
+        f"throughput ({share:.1%})"
+    )
+    return said
+
+
 def milliseconds(microseconds):
     return f"{microseconds / 1000:,.1f} ms"
 
@@ -314,6 +336,13 @@ def main():
             f"| {milliseconds(figures['max_us'])} | {figures['requests']:,} "
             f"| {figures['non2xx']:,} | {figures['socket_errors']:,} |"
         )
+    lines += ["", "Targets: " + "; ".join(verdicts(results, floor)) + ".", ""]
+    lines.append(
+        f"With {args.connections} connections always open, a request's mean latency is "
+        f"{args.connections} divided by the throughput (Little's law), and the p99 is at "
+        f"least the mean: a p99 of {TARGET_P99_MS} ms needs "
+        f"{args.connections / (TARGET_P99_MS / 1000):.0f} requests/s or more."
+    )
     text = "\n".join(lines) + "\n"
     print(text)
     with RESULTS.open("a") as results_file:
