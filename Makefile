@@ -55,7 +55,7 @@ clean:
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/run.py
 
-## Serve the 10,000-agreement bench database with gunicorn and load it with wrk;
-## append the figures to bench/RESULTS.md.
+## Serve 10,000 synthetic agreements (bench/bench.sqlite3, seeded once, or the database
+## DATABASE_URL names) with gunicorn and load it with wrk; append the figures to bench/RESULTS.md.
 loadtest: $(VENV)/.test-deps
 	$(BIN)/python bench/loadtest.py

@@ -137,8 +137,10 @@ class AgreementQuerySet(RecordQuerySet):
         latest event, and the last day of activity.
 
         Now: from the columns that refresh_status() keeps. With `as_of`, the status as
-        it stood on that day, read from the events: only those that had certainly
-        happened by then (their last possible day is on or before it).
+        it stood on that day: the latest of the events that had certainly happened by
+        then (their last possible day is on or before it). Where the latest event of
+        all is one of those, it is also the latest of them, and the kept columns give
+        the status and last activity; the others read their events.
         """
         if as_of is None:
             # The status event's own columns by subqueries on its key, not by joins:
@@ -160,21 +162,20 @@ class AgreementQuerySet(RecordQuerySet):
             .latest_first()
             .values
         )
-        # Nothing has happened since that day to an agreement whose latest event had
-        # certainly happened by then: it stood where it stands now, in its own columns.
-        # Only the others read their events, for the status and last activity that
-        # counts and filters read of every agreement.
-        unchanged_since = Q(latest_activity__lte=as_of)
+        # The latest event of all, certainly past by that day, is the latest of those
+        # that were (the same order picks both): its kept columns answer without a
+        # subquery. Counts and filters read these two of every agreement.
+        latest_was_past = Q(latest_activity__lte=as_of)
         return self.annotate(
             status=Case(
-                When(unchanged_since, then=F("latest_kind")),
+                When(latest_was_past, then=F("latest_kind")),
                 default=Subquery(latest("kind")[:1]),
             ),
             status_date=Subquery(latest("date")[:1]),
             status_meeting=Subquery(latest("meeting")[:1]),
             status_meeting_title=Subquery(latest("meeting__title")[:1]),
             last_activity=Case(
-                When(unchanged_since, then=F("latest_activity")),
+                When(latest_was_past, then=F("latest_activity")),
                 default=Subquery(latest("date_last")[:1]),
                 output_field=models.DateField(),
             ),

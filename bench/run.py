@@ -88,25 +88,33 @@ def is_sqlite():
     return connection.vendor == "sqlite"
 
 
-DATABASES = {None: connections["default"]}
+CONNECTIONS_BY_SIZE = {None: connections["default"]}
 
 
 def use_database(size):
-    """Point the default connection at the database of `size` agreements.
+    """Point the default connection, in this thread, at the database of `size` agreements.
 
     None is the database as DATABASE_URL names it (the load test's); a size has a file
     of its own beside it (SQLite) or a schema of its own in it (PostgreSQL). Each keeps
-    its connection open while another is in use, so switching costs nothing.
+    its connection open while another is in use, so switching costs nothing. All are
+    migrated alike, so that the ids Django caches (content types) hold in each.
     """
-    if size not in DATABASES:
+    if size not in CONNECTIONS_BY_SIZE:
         wanted = copy.deepcopy(connections.settings["default"])
         if wanted["ENGINE"] == "django.db.backends.sqlite3":
-            name = Path(wanted["NAME"])
-            wanted["NAME"] = str(name.with_name(f"{name.stem}-{size}{name.suffix}"))
+            wanted["NAME"] = str(sized_file(wanted["NAME"], size))
         else:
-            wanted["OPTIONS"]["options"] = f"-c search_path={schema(size)}"
-        DATABASES[size] = load_backend(wanted["ENGINE"]).DatabaseWrapper(wanted, "default")
-    connections["default"] = DATABASES[size]
+            options = wanted["OPTIONS"].get("options", "")
+            wanted["OPTIONS"]["options"] = f"{options} -c search_path={schema(size)}".strip()
+        backend = load_backend(wanted["ENGINE"])
+        CONNECTIONS_BY_SIZE[size] = backend.DatabaseWrapper(wanted, "default")
+    connections["default"] = CONNECTIONS_BY_SIZE[size]
+
+
+def sized_file(name, size):
+    """The SQLite file for `size` agreements, beside `name`: bench.sqlite3 → bench-N.sqlite3."""
+    name = Path(name)
+    return name.with_name(f"{name.stem}-{size}{name.suffix}")
 
 
 def schema(size):
@@ -128,9 +136,10 @@ def reset_database(size):
                 f"Refusing to drop the tables of the database {name!r}: its name does not say "
                 "it is for benchmarks. Name one with 'bench' in it, or set BENCH_RESET_DATABASE=1."
             )
+        quoted = connection.ops.quote_name(schema(size))
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {schema(size)} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {schema(size)}")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {quoted} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {quoted}")
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -404,10 +413,9 @@ def machine(per_size=False):
         import sqlite3
 
         name = Path(os.path.relpath(connection.settings_dict["NAME"], ROOT))
+        where = f"file {name}"
         if per_size:
-            where = f"file {name.with_name(f'{name.stem}-N{name.suffix}')} for N agreements"
-        else:
-            where = f"file {name}"
+            where = f"file {sized_file(name, 'N')} for N agreements"
         database = f"SQLite {sqlite3.sqlite_version} ({where})"
     else:
         with connection.cursor() as cursor:
@@ -443,7 +451,7 @@ def seed(size, seed_number):
         "migrate": migrated - started,
         "seed": seeded - migrated,
         "csv_rows": Agreement.objects.count(),
-        "pages": pages(),
+        "pages": {name: (url, who, note) for name, url, who, note in pages()},
         "clients": dict(zip(("analyst", "staff"), clients(), strict=True)),
     }
     if is_sqlite():
@@ -458,10 +466,12 @@ def measure_all(sizes, seeded, reps):
     spent = {size: {} for size in sizes}
     for round_number in range(ROUNDS):
         print(f"Round {round_number + 1} of {ROUNDS}", flush=True)
-        for number, (name, *_) in enumerate(seeded[sizes[0]]["pages"]):
+        for name in seeded[sizes[0]]["pages"]:
             wanted = CSV_REPS if name == "CSV export" else reps
+            # The repetitions shared out over the rounds, the first ones taking the rest.
+            in_this_round = wanted // ROUNDS + (round_number < wanted % ROUNDS)
             for size in sizes:
-                _, url, who, _ = seeded[size]["pages"][number]
+                url, who, _ = seeded[size]["pages"][name]
                 client = seeded[size]["clients"][who]
                 use_database(size)
                 if round_number == 0:
@@ -470,7 +480,7 @@ def measure_all(sizes, seeded, reps):
                 samples = times[size].setdefault(name, [])
                 if spent[size].get(name, 0) > PAGE_BUDGET_SECONDS and len(samples) >= MIN_REPS:
                     continue
-                for _ in range(math.ceil(wanted / ROUNDS)):
+                for _ in range(in_this_round):
                     started = time.perf_counter()
                     fetch(client, url)
                     samples.append(time.perf_counter() - started)
@@ -478,7 +488,7 @@ def measure_all(sizes, seeded, reps):
     for size in sizes:
         use_database(size)
         print(f"\n== {size:,} agreements ==", flush=True)
-        for name, url, who, note in seeded[size]["pages"]:
+        for name, (url, who, note) in seeded[size]["pages"].items():
             figures = sql_of(seeded[size]["clients"][who], url)
             samples = times[size][name]
             figures |= {
