@@ -79,7 +79,14 @@ class MeetingAdmin(EntryForms, RecordAdmin):
 class ParticipantAdmin(EntryForms, RecordAdmin):
     form = ParticipantForm
     list_display = ["meeting", "person", "position", "organization", "capacity"]
-    list_select_related = ["meeting", "person", "position__organization", "organization"]
+    # A post is named with its organization and its holder (Position.__str__).
+    list_select_related = [
+        "meeting",
+        "person",
+        "position__organization",
+        "position__holder",
+        "organization",
+    ]
     search_fields = ["meeting__title", "person__name", "position__title", "organization__name"]
     autocomplete_fields = ["meeting", "person", "position", "organization", "source"]
     ordering = ["-meeting__date_first", "pk"]
