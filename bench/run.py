@@ -9,9 +9,11 @@ it makes, and the median and 95th percentile of its time over all rounds. Then t
 ratios to the floor (a view that does nothing behind the same middleware) and of
 10,000 to 100, checked against the targets; the CSV export's rows per second, and the
 growth of peak RSS while it streams, measured in a fresh process. The table goes to
-stdout and to bench/RESULTS.md. The exit status is 1 when a page's query count
-changes with the size (the CSV export excepted: it fetches in chunks of 500 rows, two
-more queries a chunk, and is checked for exactly that).
+stdout and to bench/RESULTS.md. The other lists of the site and the admin's list of
+every kind of record are not timed, but their queries are counted at each size too.
+The exit status is 1 when a page's query count changes with the size (the CSV export
+excepted: it fetches in chunks of 500 rows, two more queries a chunk, and is checked
+for exactly that).
 
 The databases are bench/bench-N.sqlite3 for N agreements, or, when DATABASE_URL names
 a PostgreSQL database, its schemas bench_N. They are dropped and made again, so a
@@ -52,6 +54,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib import admin  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -60,6 +63,7 @@ from django.db.models import Count  # noqa: E402
 from django.db.utils import load_backend  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from agreements.models import Agreement  # noqa: E402
 from agreements.rows import CHUNK as CSV_CHUNK  # noqa: E402
@@ -230,6 +234,21 @@ def pages():
         ("admin agreement list", "/admin/agreements/agreement/", "staff", ""),
         ("CSV export", "/agreements/?format=csv", "analyst", f"{total:,} rows"),
     ]
+
+
+def other_pages():
+    """(name, URL, which client) of the pages not timed, whose queries are counted too:
+    the other lists of the site, and the admin's list of every kind of record."""
+    listed = [
+        ("meetings", "/meetings/", "analyst"),
+        ("organizations", "/organizations/", "analyst"),
+    ]
+    for model in sorted(admin.site._registry, key=lambda model: model._meta.label):
+        if model._meta.app_label in ("cooperation", "meetings", "agreements"):
+            meta = model._meta
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+            listed.append((f"admin list of {meta.verbose_name_plural}", url, "staff"))
+    return listed
 
 
 def fetch(client, url):
@@ -452,6 +471,7 @@ def seed(size, seed_number):
         "seed": seeded - migrated,
         "csv_rows": Agreement.objects.count(),
         "pages": {name: (url, who, note) for name, url, who, note in pages()},
+        "other_pages": other_pages(),
         "clients": dict(zip(("analyst", "staff"), clients(), strict=True)),
     }
     if is_sqlite():
@@ -487,6 +507,10 @@ def measure_all(sizes, seeded, reps):
                     spent[size][name] = spent[size].get(name, 0) + samples[-1]
     for size in sizes:
         use_database(size)
+        by_size[size]["other_queries"] = {
+            name: sql_of(seeded[size]["clients"][who], url)["queries"]
+            for name, url, who in seeded[size]["other_pages"]
+        }
         print(f"\n== {size:,} agreements ==", flush=True)
         for name, (url, who, note) in seeded[size]["pages"].items():
             figures = sql_of(seeded[size]["clients"][who], url)
@@ -671,9 +695,21 @@ def report(info, sizes, by_size):
         "The tracemalloc peak is of a second full export in the same process: Python "
         "allocations only.",
         "",
-        "## Verdict",
+        f"## Queries of the other pages ({header_sizes} agreements)",
         "",
+        "Not timed: the query count of one request to each.",
+        "",
+        "| page | queries | |",
+        "| --- | --- | --- |",
     ]
+    for name in by_size[small]["other_queries"]:
+        queries = [by_size[size]["other_queries"][name] for size in sizes]
+        same = len(set(queries)) == 1
+        if not same:
+            budget_failures.append(f"{name}: {' / '.join(map(str, queries))}")
+        verdict = "the same" if same else "GROW"
+        lines.append(f"| {name} | {' / '.join(map(str, queries))} | {verdict} |")
+    lines += ["", "## Verdict", ""]
     lines.append(
         "Query counts: "
         + (
