@@ -2,7 +2,7 @@ import copy
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteMixin
+from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import InlineForeignKeyField, construct_instance
@@ -55,12 +55,46 @@ class EntryForms:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class RowSearchBox(AutocompleteSelect):
+    """A row's search box, which names the record the saved row holds without asking
+    the database for it again.
+
+    Django's box looks its choice up each time it is drawn: on the page of a meeting,
+    four queries for each participant. The row's form hands the box the record its row
+    already read (`chosen`; CitedInline reads them with the rows), and while that is
+    still the choice the box names it from there.
+    """
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        key = None if chosen is None else getattr(chosen, self.field.target_field.attname)
+        if [str(v) for v in value if v not in self.choices.field.empty_values] != [str(key)]:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]
+
+
 class CitedRowForm(RecordForm):
     """A row on a record's page that quotes, by default, the source the record cites.
 
     A report is entered on one page: the meeting cites it, and so do most of its rows.
     A row with a passage and no source of its own quotes the page's source.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            box = getattr(field.widget, "widget", field.widget)  # inside the +/edit links
+            if isinstance(box, RowSearchBox):
+                box.chosen = getattr(self.instance, name)
 
     def page_record(self):
         """The record whose page this row is on, saved or not."""
@@ -92,6 +126,19 @@ class CitedInline(RecordInline):
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
         PartialDateField: {"widget": DATE_INPUT},
     }
+    # Read with the rows, besides the records their search boxes name and the record
+    # whose page they are on: what those records' names need (a post is named with its
+    # organization and holder).
+    rows_select_related = []
+
+    def get_queryset(self, request):
+        to_page = [
+            field.name
+            for field in self.model._meta.concrete_fields
+            if field.related_model is self.parent_model and self.fk_name in (None, field.name)
+        ]
+        related = [*self.get_autocomplete_fields(request), *to_page, *self.rows_select_related]
+        return super().get_queryset(request).select_related(*related)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.wide_fields:
@@ -101,6 +148,8 @@ class CitedInline(RecordInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source":
             kwargs["help_text"] = "Blank, with a passage: the source of the record above."
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowSearchBox(db_field, self.admin_site, using=kwargs.get("using"))
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if isinstance(formfield.widget, AutocompleteMixin):
             # Select2 boxes are 20em wide; six of them in a row run off the screen.

@@ -37,6 +37,7 @@ class ParticipantInline(CitedInline, admin.TabularInline):
     form = ParticipantForm
     extra = 2
     autocomplete_fields = ["person", "position", "organization", "source"]
+    rows_select_related = ["position__organization", "position__holder"]
     fields = ["person", "position", "organization", "capacity", "source", "passage"]
 
     def get_extra(self, request, obj=None, **kwargs):

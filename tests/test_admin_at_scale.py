@@ -4,11 +4,14 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementEvent
+from cooperation.models import Country, Organization, Person
 from meetings.models import Meeting
 from tests import factories
-from tests.admin_forms import admin_url
+from tests.admin_forms import admin_url, form_values
 
 MANY = 120
 
@@ -58,3 +61,98 @@ def test_a_filtered_list_does_not_count_the_whole_table(client, many_of_everythi
     response = client.get(admin_url(model, "changelist"), {"q": "1"})
     assert response.status_code == 200
     assert response.context["cl"].show_full_result_count is False
+
+
+def meeting_with_delegates(count):
+    """A meeting with `count` participants, each with a person, a post and a source."""
+    meeting = factories.MeetingFactory()
+    for _ in range(count):
+        delegation = factories.OrganizationFactory()
+        person = factories.PersonFactory()
+        factories.ParticipantFactory(
+            meeting=meeting,
+            person=person,
+            position=factories.PositionFactory(organization=delegation, holder=person),
+            organization=delegation,
+            source=factories.SourceFactory(),
+        )
+    return meeting
+
+
+def organization_with_rows(count):
+    """An organization with `count` other names and `count` memberships."""
+    organization = factories.OrganizationFactory()
+    for member in Country.objects.order_by("code")[:count]:
+        factories.OrganizationNameFactory(organization=organization)
+        factories.MembershipFactory(
+            organization=organization, country=member, source=factories.SourceFactory()
+        )
+    return organization
+
+
+def agreement_with_rows(count):
+    """An agreement with `count` parties, events at meetings and follow-ups."""
+    agreement = factories.AgreementFactory()
+    for number in range(count):
+        party = factories.OrganizationFactory()
+        factories.AgreementPartyFactory(agreement=agreement, organization=party)
+        meeting = factories.MeetingFactory(date=f"{2000 + number}")
+        agreement.record_event(AgreementEvent.Kind.PROPOSED, f"{2000 + number}", meeting=meeting)
+        factories.FollowUpFactory(
+            agreement=agreement,
+            meeting=meeting,
+            responsible_organization=party,
+            responsible_person=factories.PersonFactory(),
+            requested_by_organization=factories.OrganizationFactory(),
+        )
+    return agreement
+
+
+def person_with_posts(count):
+    person = factories.PersonFactory()
+    for _ in range(count):
+        factories.PositionFactory(holder=person, source=factories.SourceFactory())
+    return person
+
+
+PAGES_WITH_ROWS = {
+    Meeting: meeting_with_delegates,
+    Organization: organization_with_rows,
+    Agreement: agreement_with_rows,
+    Person: person_with_posts,
+}
+
+
+@pytest.mark.parametrize("model", PAGES_WITH_ROWS, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("role", ["staff", "analyst"])
+def test_a_record_page_costs_the_same_queries_for_one_row_and_for_ten(client, db, model, role):
+    """Each row's search boxes name their records from what the rows were read with."""
+    client.force_login(getattr(factories, role)())
+    counts = []
+    for size in (1, 10):
+        url = admin_url(model, "change", PAGES_WITH_ROWS[model](size).pk)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_row_search_box_names_the_saved_choice_and_a_new_one(staff_client):
+    meeting = meeting_with_delegates(1)
+    participant = meeting.participants.get()
+    url = admin_url(Meeting, "change", meeting.pk)
+    page = staff_client.get(url).text
+    post = participant.position
+    assert f'<option value="{post.pk}" selected>{post}</option>' in page
+    assert f'<option value="{participant.person.pk}" selected>{participant.person}</option>' in page
+
+    # Sent back with another person and a missing title: the page comes back with the
+    # errors, and the box names the person just chosen, not the one saved.
+    other = factories.PersonFactory(name="Someone Else")
+    data = form_values(staff_client.get(url))
+    data["participants-0-person"] = str(other.pk)
+    data["title"] = ""
+    page = staff_client.post(url, data).text
+    assert f'<option value="{other.pk}" selected>Someone Else</option>' in page
