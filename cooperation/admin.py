@@ -137,7 +137,12 @@ class CitedInline(RecordInline):
             for field in self.model._meta.concrete_fields
             if field.related_model is self.parent_model and self.fk_name in (None, field.name)
         ]
-        related = [*self.get_autocomplete_fields(request), *to_page, *self.rows_select_related]
+        boxes = [
+            name
+            for name in self.get_autocomplete_fields(request)
+            if self.model._meta.get_field(name).many_to_one
+        ]
+        related = [*boxes, *to_page, *self.rows_select_related]
         return super().get_queryset(request).select_related(*related)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

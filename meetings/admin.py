@@ -17,6 +17,8 @@ class ParticipantForm(CitedRowForm):
         organization = self.fields.get("organization")  # none when the page is read-only
         if organization is not None:
             organization.required = False
+            # The box was drawn as required when the field was made: let it be cleared.
+            getattr(organization.widget, "widget", organization.widget).is_required = False
             organization.help_text = "Whom they represented. Blank: the organization of the post."
 
     def clean(self):

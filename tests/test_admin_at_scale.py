@@ -3,13 +3,16 @@
 import re
 
 import pytest
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement, AgreementEvent
-from cooperation.models import Country, Organization, Person
-from meetings.models import Meeting
+from cooperation.admin import RowSearchBox
+from cooperation.models import Country, Organization, Person, Position
+from meetings.models import Meeting, Participant
 from tests import factories
 from tests.admin_forms import admin_url, form_values
 
@@ -156,3 +159,24 @@ def test_a_row_search_box_names_the_saved_choice_and_a_new_one(staff_client):
     data["title"] = ""
     page = staff_client.post(url, data).text
     assert f'<option value="{other.pk}" selected>Someone Else</option>' in page
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_a_row_search_box_draws_what_djangos_own_box_draws(db, required):
+    post = factories.PositionFactory()
+    field = Participant._meta.get_field("position")
+    ours, theirs = (
+        forms.ModelChoiceField(Position.objects.all(), widget=box, required=required).widget
+        for box in (RowSearchBox(field, admin.site), AutocompleteSelect(field, admin.site))
+    )
+    ours.chosen = post
+    for value in (post.pk, None):
+        assert ours.render("position", value) == theirs.render("position", value)
+
+
+def test_a_participants_organization_may_be_cleared_to_take_the_posts(staff_client):
+    meeting = meeting_with_delegates(1)
+    page = staff_client.get(admin_url(Meeting, "change", meeting.pk)).text
+    box = re.search(r'<select name="participants-0-organization".*?</select>', page, re.S)[0]
+    assert 'data-allow-clear="true"' in box
+    assert '<option value=""></option>' in box
