@@ -1,6 +1,5 @@
 """The MOU follow-up status page, its exports, and one agreement's whole history."""
 
-import csv
 import datetime
 import json
 
@@ -14,7 +13,9 @@ from agreements.filters import DEFAULT_STALLED_DAYS, AgreementFilter
 from agreements.models import Agreement, EventKind
 from agreements.rows import AGREEMENT_FIELDS, batched, each_row, rows_of
 from agreements.timeline import agreement_timeline
+from cooperation import exports
 from cooperation.forms import AsOfForm
+from cooperation.middleware import form_reads_query
 from cooperation.models import citations_by_source
 from cooperation.paging import page_or_404
 
@@ -30,6 +31,7 @@ SORT_COLUMNS = [
 ]
 
 
+@form_reads_query
 @permission_required("agreements.view_agreement", raise_exception=True)
 @require_safe
 def agreement_list(request):
@@ -110,11 +112,6 @@ def query_without(request, *names):
     return query.urlencode()
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
 CSV_COLUMNS = [
     "id",
     "title",
@@ -155,22 +152,21 @@ def in_batches(lines, size=100):
 
 
 def csv_lines(records):
-    writer = csv.writer(Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for record in records:
-        record["parties"] = "; ".join(record["parties"])
-        record["open_follow_ups"] = "; ".join(
-            " — ".join(
-                part for part in (f["action"], f["owed_by"], f["due"] and f"due {f['due']}") if part
-            )
-            for f in record["open_follow_ups"]
+    return exports.csv_lines(CSV_COLUMNS, (csv_row(record) for record in records))
+
+
+def csv_row(record):
+    """A record of as_record() as CSV cells: lists joined into one text, flags as words."""
+    record["parties"] = "; ".join(record["parties"])
+    record["open_follow_ups"] = "; ".join(
+        " — ".join(
+            part for part in (f["action"], f["owed_by"], f["due"] and f"due {f['due']}") if part
         )
-        record["days_since_last_activity"] = (
-            "" if record["days_since_last_activity"] is None else record["days_since_last_activity"]
-        )
-        record["stalled"] = "yes" if record["stalled"] else "no"
-        record["overdue"] = "yes" if record["overdue"] else "no"
-        yield writer.writerow([record[column] for column in CSV_COLUMNS])
+        for f in record["open_follow_ups"]
+    )
+    record["stalled"] = "yes" if record["stalled"] else "no"
+    record["overdue"] = "yes" if record["overdue"] else "no"
+    return [record[column] for column in CSV_COLUMNS]
 
 
 def json_lines(records):
