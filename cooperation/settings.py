@@ -130,7 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out pair is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing the demo accounts with production settings.
+    "cooperation.accounts.AccountBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -175,10 +176,17 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 if env_bool("DJANGO_BEHIND_PROXY"):
-    # The address the proxy saw, from the one X-Forwarded-For entry it added.
-    AXES_IPWARE_PROXY_COUNT = 1
+    # django-axes reads the client address with django-ipware. The one proxy appends
+    # the address it saw to X-Forwarded-For, so only the last entry is its word;
+    # whatever the client wrote before it is ignored. In ipware's terms: no proxy
+    # listed after the client (count 0 from the left), and a header with more
+    # entries than that is still read, from the right (not strict).
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = 0
+    IPWARE_STRICT = False
 else:
+    # Directly reachable: X-Forwarded-For is whatever the client says, never read.
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Sessions end after 30 minutes idle (every request renews the cookie) and after 12
