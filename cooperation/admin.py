@@ -6,6 +6,8 @@ from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import InlineForeignKeyField, construct_instance
+from django.urls import reverse
+from django.utils.html import format_html
 
 from cooperation.admin_base import RecordAdmin, RecordForm, RecordInline
 from cooperation.models import (
@@ -186,8 +188,62 @@ class TopicAdmin(EntryForms, RecordAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class SourceForm(RecordForm):
+    """A source's form: refuses a new text that would leave out passages that records quote."""
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if self.instance.pk is None:
+            return text  # a new source: nothing quotes it yet
+        # Compared with the text as stored, not as this form's record holds it: restoring
+        # an earlier version starts from that version's text.
+        stored = Source._base_manager.filter(pk=self.instance.pk).first()
+        if stored is not None and stored.text != text:
+            lost = stored.citations_lost_by(text)
+            if lost:
+                raise ValidationError(
+                    [
+                        "With this text, the passages that these records quote would no "
+                        "longer occur in it:",
+                        *(record_link(record) for record in lost),
+                        "Keep their words in the text, or change their passages first.",
+                    ]
+                )
+        return text
+
+
+def record_link(record):
+    """A record named, with the page it is a row of, and linked to where it is edited."""
+    name = f"{record._meta.verbose_name} “{record}”"
+    page = page_of(record)
+    if page is not None:
+        name += f" of {page._meta.verbose_name} “{page}”"
+    edited_on = record if admin.site.is_registered(type(record)) else page
+    if edited_on is None:
+        return name
+    opts = edited_on._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[edited_on.pk])
+    return format_html('<a href="{}">{}</a>', url, name)
+
+
+def page_of(record):
+    """The record on whose admin page `record` is one of the rows (an inline), if any."""
+    for field in record._meta.concrete_fields:
+        if field.many_to_one and admin.site.is_registered(field.related_model):
+            inlines = admin.site.get_model_admin(field.related_model).inlines
+            if any(
+                inline.model is type(record) and inline.fk_name in (None, field.name)
+                for inline in inlines
+            ):
+                page = getattr(record, field.name)
+                if page is not None:
+                    return page
+    return None
+
+
 @admin.register(Source)
 class SourceAdmin(EntryForms, RecordAdmin):
+    form = SourceForm
     list_display = ["title", "publisher", "date"]
     search_fields = ["title", "publisher", "text"]
     ordering = ["-date_first", "title"]
