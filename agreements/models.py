@@ -424,7 +424,9 @@ def lock_agreements(sender, instance, **kwargs):
     """Before an event changes, lock its agreement's row till the transaction ends, so
     that two events recorded at once each see the other when the status is refreshed."""
     if transaction.get_connection().in_atomic_block:
-        agreements = Agreement.objects.select_for_update().filter(
+        # FOR NO KEY UPDATE, as an update of the row would: rows that refer to the
+        # agreement may still be added meanwhile.
+        agreements = Agreement.objects.select_for_update(no_key=True).filter(
             pk__in=instance.affected_agreements()
         )
         list(agreements.values_list("pk", flat=True))

@@ -4,14 +4,28 @@ Every record keeps its history (django-simple-history: the "History" button show
 change field by field, and any earlier version can be restored), and carries a version
 number, so that a save started from an older version is refused with the list of what
 changed meanwhile (django-concurrency).
+
+A save is whole or refused. The form locks the rows it will write while it checks their
+versions, so that no other save lands between the check and the write; anything that
+still stops the write (a constraint broken by a save made at the same moment) rolls the
+whole submission back and shows the form again, saying why. Only the rows a person
+changed can conflict: a row that only someone else changed is left as they saved it.
 """
 
+import logging
+
 from concurrency.admin import ConcurrentModelAdmin
+from concurrency.config import CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
+from concurrency.exceptions import RecordModifiedError
 from concurrency.forms import ConcurrentForm
+from django.apps import apps
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, OperationalError, router, transaction
+from django.forms.models import InlineForeignKeyField, model_to_dict
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,9 +34,13 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from cooperation.history import changes_since
+from cooperation.deletions import DeletedRow, Deletion, RestoreRefused
+from cooperation.history import as_seen, changes_since
 
 VERSION = "version"
+DEADLOCK = "40P01"  # PostgreSQL's code for two saves each waiting for the other's row
+
+logger = logging.getLogger(__name__)
 
 
 def conflict_message(record, seen_version):
@@ -39,8 +57,68 @@ def conflict_message(record, seen_version):
     return lines
 
 
+def write_refusal(error):
+    """What to tell the person whose save `error` stopped while it was being written,
+    after its form had been checked; None when `error` is a fault, not a refusal."""
+    deadlock = isinstance(error, OperationalError) and (
+        getattr(error.__cause__, "pgcode", None) == DEADLOCK
+    )
+    if not (deadlock or isinstance(error, ValidationError | RecordModifiedError | IntegrityError)):
+        return None
+    # The database's own words name tables and keys; the form, checked again against
+    # what the other save wrote, says which row clashes and why.
+    clash = error.messages if isinstance(error, ValidationError) else []
+    return " ".join(
+        [
+            "Nothing was saved: someone else saved at the same moment, and your changes "
+            "clash with theirs.",
+            *clash,
+            "Your changes are still in the form: check them against what is saved now, "
+            "then save again.",
+        ]
+    )
+
+
+def key_or_404(model, text):
+    """The key of `model` that `text`, a part of an admin URL, names; else 404.
+
+    The history URLs take any text where an id goes, and django-simple-history looks
+    it up as it is: "abc" in a number column is an error (a 500), not a miss.
+    """
+    try:
+        return model._meta.pk.to_python(unquote(text))
+    except ValidationError:
+        raise Http404(f"There is no {model._meta.verbose_name} “{text}”.") from None
+
+
+def can_refer(model, name, value):
+    """False when `model`'s relation `name` could not refer to `value` (a text, or a list
+    of texts for a many-to-many relation): not a key of the right kind, or out of range."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return True
+    if not field.is_relation or field.auto_created:
+        return True
+    target = field.target_field
+    try:
+        for text in value if isinstance(value, list) else [value]:
+            target.run_validators(target.to_python(text))
+    except ValidationError:
+        return False
+    return True
+
+
 class RecordForm(ConcurrentForm):
-    """A record's form: refuses a save started from an out-of-date version, saying why."""
+    """A record's form: refuses a save started from an out-of-date version, saying why.
+
+    On a record's page, the record itself is always written, so it conflicts whenever it
+    changed meanwhile; its inline rows are written only when the person changed them.
+    """
+
+    # Set on the form shown again after its save was refused while being written
+    # (RecordAdmin.saved_whole_or_refused): the refusal, which also keeps it from saving.
+    refusal = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,19 +134,72 @@ class RecordForm(ConcurrentForm):
         # has not been filled in, and must not be validated as if it had.
         return [name for name in super().changed_data if name != VERSION]
 
+    @property
+    def is_row(self):
+        """Whether this is an inline row on another record's page."""
+        return any(isinstance(field, InlineForeignKeyField) for field in self.fields.values())
+
     def clean(self):
         cleaned = super(ConcurrentForm, self).clean()
+        if self.refusal:
+            self.add_error(None, self.refusal)
         seen = cleaned.get(VERSION)  # 0 for a record loaded from fixtures and not saved since
-        if self.instance.pk and seen is not None:
-            current = (
-                type(self.instance)
-                ._base_manager.filter(pk=self.instance.pk)
-                .values_list(VERSION, flat=True)
-                .first()
-            )
-            if current is not None and current != seen:
-                raise ValidationError(conflict_message(self.instance, seen))
-        return cleaned
+        if not self.instance.pk or seen is None:
+            return cleaned
+        if self.is_row and not self.has_changed():
+            return cleaned  # the same as saved now: it is not written, and cannot conflict
+        current = self.locked_version()
+        if current is None or current == seen:
+            return cleaned
+        if self.is_row and not self.changed_since(seen):
+            # Only someone else changed this row: keep theirs rather than write back
+            # the values this page was opened with.
+            self.changed_data = []
+            return cleaned
+        raise ValidationError(conflict_message(self.instance, seen))
+
+    def locked_version(self):
+        """The record's version now, its row locked till the save commits, so that no
+        other save lands between this check and the write."""
+        rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+        if transaction.get_connection(rows.db).in_atomic_block:
+            # The lock an update takes: rows added elsewhere may still refer to this one
+            # (with FOR UPDATE, their foreign key checks would wait, and two saves that
+            # each add a row referring to the other's record would deadlock).
+            rows = rows.select_for_update(no_key=True)
+        return rows.values_list(VERSION, flat=True).first()
+
+    def changed_since(self, seen):
+        """Whether the person changed this form from the `seen` version they opened,
+        which the record's history keeps."""
+        kept = as_seen(self.instance, seen)
+        if kept is None:
+            return True
+        opened = model_to_dict(kept.instance, fields=self.changed_data)
+        return any(
+            self.fields[name].has_changed(opened.get(name), self[name].data)
+            for name in self.changed_data
+        )
+
+    def validate_unique(self):
+        super().validate_unique()
+        # Django checks an inline row's constraints without the record the page is about
+        # (the inline's foreign key), so a rule that names it, such as one event of each
+        # kind and date per agreement, was left to the database: a 500 on save.
+        parent = {
+            name for name, field in self.fields.items() if isinstance(field, InlineForeignKeyField)
+        }
+        if not parent or not self.has_changed():
+            return  # not a row, or a row that is not written
+        exclude = self._get_validation_exclusions()
+        using = router.db_for_write(type(self.instance), instance=self.instance)
+        for model, constraints in self.instance.get_constraints():
+            for constraint in constraints:
+                if parent & set(getattr(constraint, "fields", ())):
+                    try:
+                        constraint.validate(model, self.instance, exclude=exclude, using=using)
+                    except ValidationError as error:
+                        self._update_errors(error)
 
 
 class RecordInline:
@@ -86,6 +217,9 @@ class RecordAdmin(SimpleHistoryAdmin, ConcurrentModelAdmin):
     change_list_template = "admin/record_change_list.html"
     # A filtered list says "12 results" without also counting the whole table.
     show_full_result_count = False
+    # A record found changed only as it is written raises, rather than being skipped
+    # (django-concurrency's default) while the rest of the save goes on without it.
+    list_editable_policy = CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 
     def check(self, **kwargs):
         # The version field is added to the fieldsets below, not written in each admin.
@@ -115,40 +249,92 @@ class RecordAdmin(SimpleHistoryAdmin, ConcurrentModelAdmin):
                 self.admin_site.admin_view(self.restore_view),
                 name="{}_{}_restore".format(*info),
             ),
+            path(
+                "deletions/<int:deletion_id>/restore/",
+                self.admin_site.admin_view(self.restore_deletion_view),
+                name="{}_{}_restore_deletion".format(*info),
+            ),
             *super().get_urls(),
         ]
 
     def deleted_records(self):
-        """The last history row of each record that no longer exists."""
+        """The last history row of each record that no longer exists and was deleted
+        before deletions were kept (`deletions()`): only its history remembers it."""
         history = self.model.history.model
+        kept = DeletedRow.objects.filter(model=self.opts.label_lower).values("object_id")
         return (
             history.objects.filter(history_type="-")
             .exclude(id__in=self.model._base_manager.values("pk"))
+            .exclude(id__in=kept)
             .select_related("history_user")
             .order_by("-history_date")
         )
 
-    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
-        # After a list edit, rows that someone else changed meanwhile were not saved
-        # (django-concurrency); say which, in words rather than primary keys.
-        conflicts = self._get_conflicts(request)
-        if not conflicts:
-            return super().message_user(request, message, level, *args, **kwargs)
-        names = ", ".join(f"“{r}”" for r in self.model._base_manager.filter(pk__in=conflicts))
-        admin.ModelAdmin.message_user(
-            self,
-            request,
-            f"Not saved: {names}, which someone else changed after you opened this list. "
-            "The other rows were saved. Reload the list to see their values, then edit again.",
-            messages.ERROR,
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.refusal = getattr(request, "write_refusal", None)  # a new class at each call
+        return form
+
+    def saved_whole_or_refused(self, view, request, *args):
+        """Run `view`, which saves a submitted form, in one transaction. If the write is
+        refused after the form was checked, the transaction rolls all of it back: show
+        the form again, saying why, with the person's changes still in it."""
+        if request.method != "POST":
+            return view(request, *args)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return view(request, *args)
+        except (ValidationError, RecordModifiedError, IntegrityError, OperationalError) as error:
+            refusal = write_refusal(error)
+            if refusal is None:
+                raise
+            logger.info("Save refused while being written (%s): %r", self.opts.label, error)
+        # Checked again, the form sees what the other save wrote; with the refusal on
+        # it, it is not valid, and so saves nothing.
+        request.write_refusal = refusal
+        return view(request, *args)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self.saved_whole_or_refused(
+            super().changeform_view, request, object_id, form_url, extra_context
         )
 
+    def changelist_view(self, request, extra_context=None):
+        # A list edit is saved whole too: Django saves its rows in one transaction, which
+        # a conflict on any row now rolls back. The list cannot be shown again with the
+        # values sent (django-concurrency's row versions would be lost), so it says which
+        # row conflicted and that nothing was saved.
+        try:
+            return super().changelist_view(request, extra_context)
+        except RecordModifiedError as conflict:
+            messages.error(
+                request,
+                f"Not saved: “{conflict.target}”, which someone else changed after you "
+                "opened this list. Nothing on the list was saved: reload it to see their "
+                "values, then make your changes again.",
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_changeform_initial_data(self, request):
+        # An add page takes initial values from its address (?meeting=3); its search
+        # boxes look each up as it is, and "abc" where a key goes is an error, not a miss.
+        initial = super().get_changeform_initial_data(request)
+        return {name: text for name, text in initial.items() if can_refer(self.model, name, text)}
+
+    def history_view(self, request, object_id, extra_context=None):
+        key_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        key_or_404(self.model, object_id)
+        key_or_404(self.model.history.model, version_id)
         # django-simple-history lets anyone who may read the history POST this form,
         # which saves the earlier version: restoring is a change, for those who may change.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        return self.saved_whole_or_refused(
+            super().history_form_view, request, object_id, version_id, extra_context
+        )
 
     def deleted_view(self, request):
         if not self.has_add_permission(request):
@@ -159,6 +345,7 @@ class RecordAdmin(SimpleHistoryAdmin, ConcurrentModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Deleted {self.opts.verbose_name_plural}",
+            "deletions": self.deletions().with_row_counts().select_related("deleted_by")[:200],
             "deleted": self.deleted_records()[:200],
         }
         return TemplateResponse(request, "admin/deleted_records.html", context)
@@ -168,7 +355,15 @@ class RecordAdmin(SimpleHistoryAdmin, ConcurrentModelAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        deleted = get_object_or_404(self.deleted_records(), history_id=history_id)
+        history = self.model.history.model.objects.filter(history_type="-")
+        gone = history.exclude(id__in=self.model._base_manager.values("pk"))
+        deleted = get_object_or_404(gone, history_id=history_id)
+        kept = Deletion.objects.pending().filter(
+            rows__model=self.opts.label_lower, rows__object_id=deleted.id
+        )
+        if kept:
+            # Deleted since deletions are kept: it comes back with what went with it.
+            return self.restore_deletion(request, kept[0])
         record = deleted.instance
         record._history_user = request.user
         record._change_reason = f"Restored after its deletion on {deleted.history_date:%Y-%m-%d}"
@@ -186,4 +381,66 @@ class RecordAdmin(SimpleHistoryAdmin, ConcurrentModelAdmin):
         messages.success(request, f"Restored “{record}”. Its history goes on from here.")
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk])
+        )
+
+    def deletions(self):
+        """The deletions this list offers to restore: those that removed records of this
+        list, or rows edited on its pages that have no list of their own (an agreement's
+        parties, an organization's other names)."""
+        rows_of = [
+            inline.model
+            for inline in self.inlines
+            if not self.admin_site.is_registered(inline.model)
+        ]
+        return Deletion.objects.pending().holding(self.model, *rows_of)
+
+    def restore_deletion_view(self, request, deletion_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return self.restore_deletion(request, get_object_or_404(self.deletions(), pk=deletion_id))
+
+    def may_add_everything_in(self, request, deletion):
+        """Restoring adds rows of each kind the deletion removed: who restores must be
+        allowed to add every kind (countries, which only administrators add, say)."""
+        for label in deletion.rows.values_list("model", flat=True).distinct():
+            model = apps.get_model(label)
+            if model._meta.auto_created:
+                continue  # a link between two records, which restoring one of them adds
+            model_admin = self.admin_site._registry.get(model)
+            if model_admin is not None:
+                allowed = model_admin.has_add_permission(request)
+            else:
+                codename = get_permission_codename("add", model._meta)
+                allowed = request.user.has_perm(f"{model._meta.app_label}.{codename}")
+            if not allowed:
+                return False
+        return True
+
+    def restore_deletion(self, request, deletion):
+        """Restore a deleted record with every row deleted with it, or nothing, saying why."""
+        if not self.may_add_everything_in(request, deletion):
+            raise PermissionDenied
+        back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted")
+        try:
+            deletion.restore(request.user)
+        except RestoreRefused as refusal:
+            messages.error(request, "Nothing was restored.")
+            for problem in refusal.problems:
+                messages.error(request, problem)
+            return HttpResponseRedirect(back)
+        deletion = Deletion.objects.with_row_counts().get(pk=deletion.pk)
+        with_it = ", ".join(deletion.comes_back())
+        messages.success(
+            request,
+            f"Restored “{deletion}”" + (f" with {with_it}" if with_it else "") + ". "
+            "Their history goes on from here.",
+        )
+        model = deletion.record_model
+        if not self.admin_site.is_registered(model):
+            return HttpResponseRedirect(back)
+        info = model._meta.app_label, model._meta.model_name
+        return HttpResponseRedirect(
+            reverse("admin:{}_{}_change".format(*info), args=[deletion.object_id])
         )

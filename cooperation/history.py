@@ -116,15 +116,21 @@ def differs(record, historical):
     )
 
 
+def as_seen(record, version):
+    """The history row of `record` as it stood at `version`, or None if it has none."""
+    history = record.history.order_by("history_date", "history_id")
+    # A record loaded from a fixture and not saved since is at version 0, which its
+    # history rows write as 1: the state seen is then simply the first one recorded.
+    return history.filter(version__lte=version).last() or history.first()
+
+
 def changes_since(record, version):
     """What others changed in `record` after the `version` someone started from.
 
     A list of (who, when, [(field label, old, new)]) read from the history, oldest first.
     """
     history = record.history.order_by("history_date", "history_id")
-    # A record loaded from a fixture and not saved since is at version 0, which its
-    # history rows write as 1: the state seen is then simply the first one recorded.
-    seen = history.filter(version__lte=version).last() or history.first()
+    seen = as_seen(record, version)
     later = history.filter(history_date__gt=seen.history_date) if seen else history.none()
     changes = []
     for entry in later.select_related("history_user"):
@@ -138,3 +144,35 @@ def changes_since(record, version):
         who = entry.history_user.get_username() if entry.history_user else "the system"
         changes.append((who, entry.history_date, fields))
     return changes
+
+
+def record_restored(records):
+    """Write a "+" history row for each restored record, with its many-to-many links.
+
+    The rows were written back raw (their versions as they were), which
+    django-simple-history does not record; this records them as it records a record
+    saved anew, each with its `_history_user` and `_change_reason`.
+    """
+    by_model = defaultdict(list)
+    for record in records:
+        by_model[type(record)].append(record)
+    for model, batch in by_model.items():
+        entries = model.history.bulk_history_create(batch)
+        history = model.history.model
+        for field in history._history_m2m_fields:
+            links_history = getattr(history, field.name).model
+            through = field.remote_field.through
+            links = through._base_manager.filter(
+                **{f"{field.m2m_field_name()}__in": [record.pk for record in batch]}
+            )
+            by_record = defaultdict(list)
+            for link in links:
+                by_record[getattr(link, field.m2m_column_name())].append(link)
+            links_history.objects.bulk_create(
+                links_history(
+                    history=entry,
+                    **{f.attname: getattr(link, f.attname) for f in through._meta.fields},
+                )
+                for entry, record in zip(entries, batch, strict=True)
+                for link in by_record[record.pk]
+            )

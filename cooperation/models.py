@@ -7,17 +7,18 @@ that every recorded fact cites.
 
 import datetime
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 
 from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from cooperation.deletions import DeletedRow, Deletion  # noqa: F401 (models of this app)
 from cooperation.history import bulk_writes_allowed, refuse_bulk_write
 from cooperation.partial_dates import PartialDate, PartialDateField
 
@@ -40,6 +41,21 @@ class RecordQuerySet(models.QuerySet):
         if not bulk_writes_allowed():
             refuse_bulk_write(self, "bulk_create")
         return super().bulk_create(*args, **kwargs)
+
+    def delete(self):
+        # One record at a time, so that each is kept, and restored, with what went with it.
+        if self.query.is_sliced:
+            raise TypeError("Cannot use 'limit' or 'offset' with delete().")
+        using = self._db or router.db_for_write(self.model)
+        deleted, by_model = 0, Counter()
+        with transaction.atomic(using=using):
+            for record in self.using(using):
+                count, counts = record.delete(using=using)
+                deleted += count
+                by_model.update(counts)
+        return deleted, dict(by_model)
+
+    delete.alters_data = True
 
 
 class Record(models.Model):
@@ -74,6 +90,13 @@ class Record(models.Model):
                 if not field.primary_key and field.name not in self.derived_fields
             ]
         super().save(*args, **kwargs)
+
+    def delete(self, using=None, keep_parents=False):
+        # Deleting a record deletes the rows that depend on it too (an agreement's parties,
+        # events, topic links…): all of them are kept, so that a restore brings them back.
+        return Deletion.delete_keeping(self, using=using, keep_parents=keep_parents)
+
+    delete.alters_data = True
 
     def natural_key(self):
         return tuple(_natural_value(self, path) for path in self.natural_key_fields)

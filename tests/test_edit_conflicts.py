@@ -96,6 +96,33 @@ def test_a_list_edit_of_a_changed_row_is_not_applied(two_staff, tashkent):
     assert message.startswith(f"Not saved: “{follow_up}”, which someone else changed")
 
 
+def test_a_list_edit_with_a_changed_row_saves_none_of_its_rows(two_staff, tashkent):
+    # All or nothing, as on a record's page: the list's other edits are not kept either.
+    first, second = two_staff
+    url = admin_url(FollowUp, "changelist")
+    formset = second.get(url).context["cl"].formset
+    data = form_values_of_formset(formset)
+    # Django saves the rows in the list's order: the one that conflicts comes last.
+    other, changed = formset.forms[0].instance, formset.forms[-1].instance
+
+    change = admin_url(FollowUp, "change", changed.pk)
+    mine = form_values(first.get(change))
+    mine["state"] = "done"
+    mine["closed_on"] = "2014-02"
+    assert first.post(change, mine).status_code == 302
+
+    data["form-0-state"] = "in_progress"
+    data[f"form-{len(formset.forms) - 1}-state"] = "dropped"
+    data["_save"] = "Save"
+    response = second.post(url, data, follow=True)
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert message.startswith(f"Not saved: “{changed}”, which someone else changed")
+    assert "Nothing on the list was saved" in message
+    other.refresh_from_db()
+    changed.refresh_from_db()
+    assert (other.state, changed.state) == ("open", "done")
+
+
 def form_values_of_formset(formset):
     """The list's form as the browser sends it back, with the versions of the rows shown."""
     data = {

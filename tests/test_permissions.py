@@ -88,6 +88,11 @@ def model_admin_expectations(model, view):
             expect(LOGIN, 403, 405 if write == 200 else 403, 405),
             expect(LOGIN, 403, 404 if write == 200 else 403, 404),
         )
+    if view == "restore_deletion":  # POST only; the deletion given does not exist
+        return (
+            expect(LOGIN, 403, 405 if write == 200 else 403, 405),
+            expect(LOGIN, 403, 404 if write == 200 else 403, 404),
+        )
     if view == "password_change":  # auth.User's
         return expect(LOGIN, 403, 403, 200), expect(LOGIN, 403, 403, 200)
     raise KeyError(f"no expectation for {model._meta.label} {view}: add one")
@@ -184,6 +189,8 @@ def arguments(name, world, users):
         return [record.pk, record.history.first().pk]
     if view == "restore":
         return [record.history.first().pk]  # a record that is not deleted
+    if view == "restore_deletion":
+        return [0]  # no deletion has this number
     return []
 
 
