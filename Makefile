@@ -20,6 +20,8 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-deps
 
 ## Set up a development database with the Tashkent 2013 records and the demo accounts.
+## Run on every start: each step leaves alone what is already there (load_records loads
+## a fixture into a database once, so the records staff changed since stay as they are).
 setup: $(VENV)/.run-deps
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_records fixtures/tashkent_2013.json
