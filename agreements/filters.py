@@ -7,7 +7,8 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
-from cooperation.filters import OrganizationFilter
+from cooperation.filters import FreeTextFilter, OrganizationFilter
+from cooperation.forms import MAX_WORDS
 from cooperation.models import Country, Topic
 
 DEFAULT_STALLED_DAYS = 365
@@ -38,8 +39,9 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 class AgreementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = FreeTextFilter(
         label="Search",
+        max_words=MAX_WORDS,
         method="search",
         help_text="Words in the title or summary, any party's name, or who owes a follow-up.",
     )

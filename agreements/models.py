@@ -200,6 +200,8 @@ class AgreementQuerySet(RecordQuerySet):
         from its last possible day, so nothing is called stalled that might not be.
         """
         today = today or datetime.date.today()
+        # No further back than the first day a date can name: nothing happened before it.
+        days = min(days, (today - datetime.date.min).days)
         cutoff = today - datetime.timedelta(days=days)
         return self.filter(status__in=EventKind.pending(), last_activity__lt=cutoff)
 

@@ -79,7 +79,8 @@ def lay_out_events(items, scale, *, label_width=150):
     marks = []
     for date, label, css_class, url in sorted(items, key=lambda item: item[0].sort_key()):
         x1 = scale.x(date.first)
-        x2 = scale.x(date.last + ONE_DAY)
+        # To the end of its last day; one that ends the calendar reaches the scale's end.
+        x2 = scale.x(date.last + ONE_DAY) if date.last < datetime.date.max else scale.right
         lane = next((i for i, end in enumerate(lanes_end) if end <= x1), len(lanes_end))
         if lane == len(lanes_end):
             lanes_end.append(0)

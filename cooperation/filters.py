@@ -1,8 +1,15 @@
-"""Filters for records typed by name, for lists that would grow too long to choose from."""
+"""Filters for typed text: free text within limits, and records typed by name, for lists
+that would grow too long to choose from."""
 
 import django_filters
 
-from cooperation.forms import organization_field, person_field
+from cooperation.forms import FreeTextField, organization_field, person_field
+
+
+class FreeTextFilter(django_filters.CharFilter):
+    """Typed text, within the limits of FreeTextField (pass `max_words` for a search)."""
+
+    field_class = FreeTextField
 
 
 class OrganizationFilter(django_filters.Filter):

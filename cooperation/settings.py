@@ -31,6 +31,19 @@ def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def env_seconds(name, default):
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.")
+    return seconds
+
+
 def env_required(name, why):
     value = os.environ.get(name, "").strip()
     if not value:
@@ -75,7 +88,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before the session is read, so that the probe answers during an outage too.
+    "cooperation.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: PostgreSQL refuses text with a null character in it.
+    "cooperation.middleware.RefuseNullCharactersMiddleware",
+    # Reads request.user on the way out only; outside the session middleware, so that it
+    # also marks a response that middleware replaces (the outage page).
+    "cooperation.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +140,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The longest a database statement of a web request may run, in seconds (0: no limit),
+# on PostgreSQL; below gunicorn's worker timeout (30 s), so that the database cancels
+# it rather than run it on for a killed worker. Set by cooperation/wsgi.py for the web
+# process only (cooperation/database.py).
+STATEMENT_TIMEOUT = env_seconds("DJANGO_STATEMENT_TIMEOUT", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,6 +224,8 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A load balancer probes over plain HTTP; a redirect to HTTPS would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -9,8 +9,10 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
+from psycopg2.errors import QueryCanceled
 
 from agreements.rows import party_names
 from cooperation.charts import TimeScale, membership_rows
@@ -22,6 +24,8 @@ LATEST = 50  # agreements and meetings listed on an organization's page
 CHART_WIDTH = 900
 CHART_LEFT = 170
 ROW_HEIGHT = 22
+# Seconds after which a client may try again during a database outage.
+RETRY_AFTER = "30"
 
 
 @require_safe
@@ -31,29 +35,40 @@ def home(request):
 
 @login_not_required
 @never_cache
+@xframe_options_deny  # served ahead of XFrameOptionsMiddleware
 @require_safe
 def healthz(request):
-    """Liveness and database readiness, for a load balancer; it tells nothing else."""
+    """Liveness and database readiness, for a load balancer; it tells nothing else.
+
+    Served by cooperation.middleware.HealthProbeMiddleware, ahead of sessions and logins.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"alive": True, "database": "unavailable"}, status=503)
+        response = JsonResponse({"alive": True, "database": "unavailable"}, status=503)
+        response["Retry-After"] = RETRY_AFTER
+        return response
     return JsonResponse({"alive": True, "database": "ready"})
 
 
 @login_not_required
 def server_error(request):
-    """handler500: a database that cannot be reached is an outage (503), not a bug.
+    """handler500: a database that cannot be reached is an outage (503), not a bug; nor
+    is a statement the database cut for running too long (503, saying to narrow it).
 
     Called while the exception is being handled, so sys.exc_info() tells which it
     was. The pages say nothing of the error itself, and touch no database.
     """
     error = sys.exc_info()[1]
+    if isinstance(error, OperationalError) and isinstance(error.__cause__, QueryCanceled):
+        # Cut by the statement timeout (cooperation/database.py): not an outage, and the
+        # same request would take as long again, so no Retry-After.
+        return HttpResponseServerError(loader.render_to_string("503_too_long.html"), status=503)
     if isinstance(error, OperationalError | InterfaceError):
         response = HttpResponseServerError(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
+        response["Retry-After"] = RETRY_AFTER
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))
 

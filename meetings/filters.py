@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from cooperation.filters import OrganizationFilter, PersonFilter
+from cooperation.filters import FreeTextFilter, OrganizationFilter, PersonFilter
 from cooperation.models import Topic
 from meetings.models import Meeting, Participant
 
@@ -13,9 +13,7 @@ class MeetingFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
         help_text="Meetings that certainly fell between these days.",
     )
-    place = django_filters.CharFilter(
-        label="Place", method="at_place", help_text="City or country."
-    )
+    place = FreeTextFilter(label="Place", method="at_place", help_text="City or country.")
     organization = OrganizationFilter(label="Organization", method="with_organization")
     person = PersonFilter(label="Person", method="with_person")
     topic = django_filters.ModelChoiceFilter(

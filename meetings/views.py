@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from cooperation.middleware import form_reads_query
 from cooperation.models import citations_by_source
 from cooperation.paging import page_or_404
 from meetings.filters import MeetingFilter
@@ -17,6 +18,7 @@ def participants():
     ).order_by("pk")
 
 
+@form_reads_query
 @permission_required("meetings.view_meeting", raise_exception=True)
 @require_safe
 def meeting_list(request):

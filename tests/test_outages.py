@@ -99,6 +99,9 @@ def test_a_real_cut_connection_gives_503_then_recovers(live_server, client):
         assert "psycopg2" not in body and "SELECT" not in body
         status, body = fetch(health)
         assert status == 503 and json.loads(body)["database"] == "unavailable"
+        # A signed-in browser too, whose session cannot be read.
+        status, body = fetch(health, cookie)
+        assert status == 503 and json.loads(body)["database"] == "unavailable"
     finally:
         with admin.cursor() as cursor:
             cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
