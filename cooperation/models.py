@@ -162,17 +162,15 @@ class Source(Record):
     def citations_lost_by(self, new_text):
         """The records whose passage occurs in this source's text and would not in `new_text`.
 
-        A passage is checked only against a text: with none now, every passage counts
-        as occurring; with none after, nothing is checked, so nothing is lost. A passage
-        that already does not occur (a text replaced past the admin) is not this edit's doing.
+        With no text now, nothing could be checked, so every passage counts as occurring;
+        an empty new text keeps none of them. A passage that already does not occur (a
+        text replaced past the admin) is not this edit's doing.
         """
-        if not new_text:
-            return []
         old_text, new_text = _normalize_space(self.text), _normalize_space(new_text)
         lost = []
         for record in self.citations():
             passage = _normalize_space(record.passage)
-            if passage in old_text and passage not in new_text:
+            if (not old_text or passage in old_text) and passage not in new_text:
                 lost.append(record)
         return lost
 

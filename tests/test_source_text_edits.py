@@ -95,6 +95,27 @@ def test_a_record_without_a_page_of_its_own_is_named_with_the_page_it_is_a_row_o
     assert f'href="{admin_url(Agreement, "change", party.agreement.pk)}"' in errors
 
 
+def test_emptying_a_quoted_text_is_refused_so_that_no_passage_goes_unchecked(
+    staff_client, report
+):
+    # Else: empty it, save, paste a text without the passages, save; nothing refused.
+    stored = Source.objects.values("text", "version").get(pk=report.pk)
+    response = edit_text(staff_client, report, "")
+    assert response.status_code == 200
+    assert "would no longer occur" in " ".join(errors_on_page(response))
+    assert Source.objects.values("text", "version").get(pk=report.pk) == stored
+
+
+def test_a_first_text_must_hold_the_passages_already_quoted_from_the_source(staff_client, report):
+    replace_text_in_the_shell(report, "")  # quoted while the source had no text
+    response = edit_text(staff_client, report, "A report that says something else.")
+    assert response.status_code == 200
+    assert "would no longer occur" in " ".join(errors_on_page(response))
+    assert edit_text(staff_client, report, f"Preamble. {REQUEST}").status_code == 200
+    # Every passage quoted from it must be in the text it gets.
+    assert Source.objects.get(pk=report.pk).text == ""
+
+
 @pytest.mark.parametrize(
     "edit",
     [
