@@ -35,6 +35,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.deletions import DeletedRow, Deletion, RestoreRefused
+from cooperation.forms import MAX_WORDS, FreeTextField
 from cooperation.history import as_seen, changes_since
 
 VERSION = "version"
@@ -314,6 +315,17 @@ class RecordAdmin(SimpleHistoryAdmin, ConcurrentModelAdmin):
                 "values, then make your changes again.",
             )
             return HttpResponseRedirect(request.get_full_path())
+
+    def get_search_results(self, request, queryset, search_term):
+        # The admin looks for each word in every search field, as a list's search box and
+        # every autocomplete ask: bounded as the site's own search is.
+        try:
+            FreeTextField(max_words=MAX_WORDS, required=False).clean(search_term)
+        except ValidationError as too_long:
+            if request.resolver_match.url_name != "autocomplete":
+                messages.error(request, f"Not searched: {too_long.messages[0]}")
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_changeform_initial_data(self, request):
         # An add page takes initial values from its address (?meeting=3); its search
