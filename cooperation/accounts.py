@@ -5,6 +5,9 @@ prints and keeps in .demo-password, and puts them in the group "Demo accounts".
 A development database served with production settings must not let them in.
 """
 
+import os
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -12,6 +15,18 @@ from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 
 DEMO_ACCOUNTS = "Demo accounts"
+DEMO_USERNAMES = ("admin", "staff", "analyst")  # as the demo_accounts command makes them
+DEMO_PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
+
+
+def kept_demo_password():
+    """The demo accounts' password: DEMO_PASSWORD, else the one kept in .demo-password;
+    None when this checkout has made none."""
+    if os.environ.get("DEMO_PASSWORD"):
+        return os.environ["DEMO_PASSWORD"]
+    if DEMO_PASSWORD_FILE.exists():
+        return DEMO_PASSWORD_FILE.read_text().strip()
+    return None
 
 
 def demo_accounts():

@@ -131,3 +131,41 @@ def test_check_deploy_passes_when_the_database_cannot_be_reached():
     result = check_deploy("postgres://postgres@127.0.0.1:1/cooperation")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_migrating_marks_demo_accounts_made_before_the_mark_and_no_other(
+    db, django_user_model, monkeypatch
+):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    from cooperation.accounts import demo_accounts
+
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    # As an older `make run` left them: demo usernames and password, and no mark.
+    for username in ("staff", "analyst"):
+        django_user_model.objects.create_user(username, password=DEMO_PASSWORD, is_staff=True)
+    django_user_model.objects.create_user("admin", password=PASSWORD)  # a real account
+    migration = import_module("cooperation.migrations.0005_mark_demo_accounts")
+    migration.mark_demo_accounts(apps, connection.schema_editor())
+    assert sorted(demo_accounts().values_list("username", flat=True)) == ["analyst", "staff"]
+
+
+def test_migrating_marks_nothing_where_no_demo_password_is_kept(
+    db, django_user_model, monkeypatch, tmp_path
+):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    from cooperation import accounts
+
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    monkeypatch.setattr(accounts, "DEMO_PASSWORD_FILE", tmp_path / ".demo-password")
+    django_user_model.objects.create_user("admin", password=DEMO_PASSWORD)
+    migration = import_module("cooperation.migrations.0005_mark_demo_accounts")
+    migration.mark_demo_accounts(apps, connection.schema_editor())
+    assert not accounts.demo_accounts().exists()

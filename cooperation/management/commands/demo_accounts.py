@@ -1,16 +1,13 @@
-import os
 import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from cooperation.accounts import DEMO_ACCOUNTS
+from cooperation.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD_FILE, kept_demo_password
 from cooperation.roles import ANALYSTS, EMBASSY_STAFF
 
-PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
 ACCOUNTS = [
     ("admin", "administrator: everything, accounts too", None),
     ("staff", "embassy staff: adds and changes records in the admin", EMBASSY_STAFF),
@@ -47,11 +44,9 @@ class Command(BaseCommand):
 
     def demo_password(self):
         """DEMO_PASSWORD, else one generated once and kept in .demo-password."""
-        if os.environ.get("DEMO_PASSWORD"):
-            return os.environ["DEMO_PASSWORD"]
-        if PASSWORD_FILE.exists():
-            return PASSWORD_FILE.read_text().strip()
-        password = secrets.token_urlsafe(12)
-        PASSWORD_FILE.write_text(password + "\n")
-        PASSWORD_FILE.chmod(0o600)
+        password = kept_demo_password()
+        if password is None:
+            password = secrets.token_urlsafe(12)
+            DEMO_PASSWORD_FILE.write_text(password + "\n")
+            DEMO_PASSWORD_FILE.chmod(0o600)
         return password
