@@ -40,6 +40,9 @@ from cooperation.history import as_seen, changes_since
 
 VERSION = "version"
 DEADLOCK = "40P01"  # PostgreSQL's code for two saves each waiting for the other's row
+# What a save made at the same moment can break: a unique or a foreign key constraint
+# (PostgreSQL's codes, SQLite's words). Any other broken constraint is a fault.
+CLASHES = ("23505", "23503", "UNIQUE constraint failed", "FOREIGN KEY constraint failed")
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +67,10 @@ def write_refusal(error):
     deadlock = isinstance(error, OperationalError) and (
         getattr(error.__cause__, "pgcode", None) == DEADLOCK
     )
-    if not (deadlock or isinstance(error, ValidationError | RecordModifiedError | IntegrityError)):
+    clash = isinstance(error, IntegrityError) and (
+        getattr(error.__cause__, "pgcode", None) in CLASHES or str(error).startswith(CLASHES)
+    )
+    if not (deadlock or clash or isinstance(error, ValidationError | RecordModifiedError)):
         return None
     # The database's own words name tables and keys; the form, checked again against
     # what the other save wrote, says which row clashes and why.

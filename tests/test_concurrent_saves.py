@@ -382,3 +382,12 @@ def test_two_staff_adding_one_event_at_once_from_its_agreement_and_its_meeting(t
         assert agreement.events.filter(kind=event["kind"], date=event["date"]).count() == 1
         answered_by[("agreement", "meeting")[statuses.index(302)]] += 1
     print(f"\n{ROUNDS} rounds: saved from {answered_by}")
+
+
+def test_a_broken_rule_that_no_other_save_explains_is_a_fault_not_a_clash():
+    from django.db import IntegrityError
+
+    from cooperation.admin_base import write_refusal
+
+    assert write_refusal(IntegrityError("UNIQUE constraint failed: agreements_agreement.title"))
+    assert write_refusal(IntegrityError("NOT NULL constraint failed: agreements.kind")) is None
