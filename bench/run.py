@@ -1,7 +1,7 @@
 """How the pages hold up at 100, 1,000 and 10,000 agreements: `make bench`.
 
 Each size has its own database, (re)created, migrated and seeded with
-`seed_synthetic`. Then each page is requested in this process with django.test.Client,
+bench.seed. Then each page is requested in this process with django.test.Client,
 as a logged-in analyst (the admin changelist as embassy staff), in rounds: each round
 requests the page a few times at every size in turn, so that the machine's speed,
 which drifts over minutes, weighs on every size alike. For each page: the SQL queries
@@ -68,6 +68,7 @@ from django.urls import reverse  # noqa: E402
 from agreements.models import Agreement  # noqa: E402
 from agreements.rows import CHUNK as CSV_CHUNK  # noqa: E402
 from agreements.views import PAGE_SIZE  # noqa: E402
+from bench.seed.writing import seed_database  # noqa: E402
 from cooperation.models import Organization  # noqa: E402
 from cooperation.roles import ANALYSTS, EMBASSY_STAFF  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
@@ -376,7 +377,7 @@ def prepare(size, seed):
     if not ready:
         reset_database(None)
         settings.DEBUG = True
-        call_command("seed_synthetic", agreements=size, seed=seed, stdout=sys.stderr)
+        print(seed_database(size, seed), file=sys.stderr)  # stdout is for the JSON
     username, password = os.environ["BENCH_USER"], os.environ["BENCH_PASSWORD"]
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
@@ -461,8 +462,8 @@ def seed(size, seed_number):
     started = time.perf_counter()
     reset_database(size)
     migrated = time.perf_counter()
-    settings.DEBUG = True  # seed_synthetic is for development: it wants DEBUG
-    call_command("seed_synthetic", agreements=size, seed=seed_number)
+    settings.DEBUG = True  # bench.seed is for development: it wants DEBUG
+    print(seed_database(size, seed_number))
     seeded = time.perf_counter()
     # Measured as production runs: no SQL kept per query, no template debugging.
     settings.DEBUG = False
@@ -592,12 +593,12 @@ def report(info, sizes, by_size):
         f"shown (a page stops repeating after {PAGE_BUDGET_SECONDS} s with {MIN_REPS} at "
         f"least; the CSV export {CSV_REPS} after 1 warm-up). The repetitions are made in "
         f"{ROUNDS} rounds, and each round requests the page at every size in turn, so that "
-        "a drift in the machine's speed weighs on every size alike. Data: `seed_synthetic "
+        "a drift in the machine's speed weighs on every size alike. Data: `python -m bench.seed "
         "--seed 1`.",
         "",
         "## Seeding",
         "",
-        "| agreements | migrate | seed_synthetic | database file |",
+        "| agreements | migrate | bench.seed | database file |",
         "| ---: | ---: | ---: | ---: |",
     ]
     for size in sizes:

@@ -7,10 +7,11 @@ statement that runs longer is cancelled by the database itself, and the request
 answers 503 ("took too long", cooperation.views.server_error).
 
 Only the web process: cooperation/wsgi.py calls limit_statement_time(). Management
-commands (migrate, load_records, seed_synthetic) never import it and run to their
-end, and so do the tests, which call it themselves where they test it. It is set per
-connection when the connection opens (Django's connection_created signal), so it
-costs one statement per connection, not per request, and query counts do not change.
+commands (migrate, load_records) and the benchmarks' seeding (bench.seed) never import
+it and run to their end, and so do the tests, which call it themselves where they test
+it. It is set per connection when the connection opens (Django's connection_created
+signal), so it costs one statement per connection, not per request, and query counts do
+not change.
 """
 
 from django.db.backends.signals import connection_created

@@ -148,7 +148,7 @@ def test_the_web_process_bounds_its_statements_and_commands_do_not():
     assert web.stdout.strip() == "7s", web.stderr
     default = run_python(["-c", "import cooperation.wsgi\n" + SHOW_TIMEOUT], DATABASE_URL=url)
     assert default.stdout.strip() == "10s", default.stderr
-    # migrate, load_records, seed_synthetic…: a command runs to its end.
+    # migrate, load_records…: a command runs to its end.
     command = run_python(
         ["manage.py", "shell", "-c", SHOW_TIMEOUT], DATABASE_URL=url, DJANGO_STATEMENT_TIMEOUT="7"
     )

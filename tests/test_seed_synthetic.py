@@ -1,19 +1,23 @@
-"""The synthetic data set of `manage.py seed_synthetic`: deterministic, valid, recorded."""
+"""The synthetic data set of `python -m bench.seed`: deterministic, valid, recorded."""
 
-from io import StringIO
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from agreements.management.commands.seed_synthetic import fingerprint, generate
 from agreements.models import Agreement, AgreementEvent, FollowUp
+from bench.seed import fingerprint, generate
+from bench.seed.writing import SeedError, rows_to_write, seed_database
 from cooperation.history import recorded_models
 from cooperation.models import Cited, Membership, Organization, Position, first_overlap
 from cooperation.partial_dates import PartialDateField
 from meetings.models import Meeting
 from tests.factories import ensure_countries
 
+ROOT = Path(__file__).resolve().parent.parent
 REASON = "Synthetic data (seed 1)"
 # generate(30, seed=1), digested: changes only when the generator does.
 SEED_1_FINGERPRINT = "a87f9bf07b821331c198857f4ddab8664d3c1e6363564ac3a65822d08255d10d"
@@ -21,11 +25,7 @@ SEED_1_FINGERPRINT = "a87f9bf07b821331c198857f4ddab8664d3c1e6363564ac3a65822d082
 
 def seed(agreements=30, seed=1, **options):
     ensure_countries()
-    out = StringIO()
-    call_command(
-        "seed_synthetic", agreements=agreements, seed=seed, stdout=out, stderr=StringIO(), **options
-    )
-    return out.getvalue()
+    return seed_database(agreements, seed, progress=False, **options)
 
 
 @pytest.fixture
@@ -148,12 +148,50 @@ def test_records_pass_their_own_validation(seeded):
 
 def test_it_refuses_production_settings_without_force(db, settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="development and benchmarks"):
+    with pytest.raises(SeedError, match="development and benchmarks"):
         seed(agreements=3)
     assert not Agreement.objects.exists()
     assert "Seeded 3 agreements" in seed(agreements=3, force=True)
 
 
 def test_it_refuses_to_seed_twice(seeded):
-    with pytest.raises(CommandError, match="already holds synthetic data"):
+    with pytest.raises(SeedError, match="already holds synthetic data"):
         seed(agreements=3, seed=2)
+
+
+@pytest.mark.parametrize("progress", [False, None], ids=["asked-for-none", "not-a-terminal"])
+def test_no_progress_bar_when_asked_or_when_stderr_is_not_a_terminal(
+    db, settings, capsys, progress
+):
+    settings.DEBUG = True
+    ensure_countries()
+    seed_database(3, progress=progress)  # under pytest, stderr is not a terminal
+    assert capsys.readouterr().err == ""
+
+
+def test_the_progress_bar_counts_every_row_written(db, settings, capsys):
+    settings.DEBUG = True
+    ensure_countries()
+    seed_database(3, progress=True)
+    rows = rows_to_write(generate(3))
+    assert f"{rows}/{rows}" in capsys.readouterr().err
+
+
+def test_the_command_line_sets_django_up_and_refuses_production_settings(tmp_path):
+    database = tmp_path / "seed.sqlite3"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.seed", "--agreements", "3"],
+        cwd=ROOT,
+        env={
+            **environment,
+            "DJANGO_SECRET_KEY": "not-secret-" * 5,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"sqlite:///{database}",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Synthetic data is for development and benchmarks" in result.stderr
+    assert not database.exists()
