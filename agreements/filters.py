@@ -135,10 +135,8 @@ class AgreementFilter(django_filters.FilterSet):
         )
 
     def owed_by(self, queryset, name, organization):
-        owed = FollowUp.objects.open(as_of=self.as_of).filter(
-            agreement=OuterRef("pk"), responsible_organization=organization
-        )
-        return queryset.filter(Exists(owed))
+        owed = FollowUp.objects.open(as_of=self.as_of).owed_by(organization)
+        return queryset.filter(Exists(owed.filter(agreement=OuterRef("pk"))))
 
     def stalled_for(self, queryset, name, days):
         return queryset.stalled(days=int(days), today=self.today)
@@ -151,5 +149,5 @@ class AgreementFilter(django_filters.FilterSet):
         owed_by = self.form.cleaned_data.get("responsible")
         if owed_by:
             # With "Next step owed by": overdue follow-ups owed by that organization.
-            overdue = overdue.filter(responsible_organization=owed_by)
+            overdue = overdue.owed_by(owed_by)
         return queryset.filter(Exists(overdue))

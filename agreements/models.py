@@ -190,9 +190,6 @@ class AgreementQuerySet(RecordQuerySet):
             latest_activity=Subquery(latest("date_last")[:1]),
         )
 
-    def with_status_in(self, statuses, as_of=None):
-        return self.with_status(as_of).filter(status__in=statuses)
-
     def stalled(self, days, today=None):
         """Still on their way, with no event for more than `days` days before `today`.
 
@@ -397,9 +394,6 @@ class AgreementEvent(Cited, Record):
     def __str__(self):
         return f"{self.get_kind_display()}, {self.date}"
 
-    def sort_key(self):
-        return (self.date.first, self.date.last, self.pk or 0)
-
     @classmethod
     def from_db(cls, db, field_names, values):
         event = super().from_db(db, field_names, values)
@@ -485,6 +479,7 @@ class FollowUpQuerySet(RecordQuerySet):
         return self.open(as_of=today).filter(due_last__lt=today)
 
     def owed_by(self, organization):
+        """The follow-ups `organization` is responsible for: the status page's "owed by"."""
         return self.filter(responsible_organization=organization)
 
 
@@ -563,7 +558,3 @@ class FollowUp(Cited, Record):
     @property
     def is_open(self):
         return self.state in OPEN_STATES
-
-    def is_overdue(self, today=None):
-        today = today or datetime.date.today()
-        return self.is_open and self.due is not None and self.due.last < today

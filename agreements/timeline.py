@@ -44,7 +44,7 @@ def agreement_timeline(events, today):
         today=today,
     )
     marks, lanes = lay_out_events(
-        [(e.date, e.get_kind_display(), f"event-{e.kind}", "") for e in events], scale
+        [(e.date, e.get_kind_display(), f"event-{e.kind}") for e in events], scale
     )
     timeline = Timeline(scale, marks, lanes, scale.x(today))
     for mark in marks:

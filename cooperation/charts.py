@@ -57,7 +57,6 @@ class Mark:
     date_label: str
     precision: str
     css_class: str = ""
-    url: str = ""
     y: float = 0
 
     @property
@@ -74,10 +73,10 @@ class Mark:
 
 
 def lay_out_events(items, scale, *, label_width=150):
-    """Marks for (partial date, label, css_class, url) items, in lanes so labels don't overlap."""
+    """Marks for (partial date, label, css_class) items, in lanes so labels don't overlap."""
     lanes_end = []
     marks = []
-    for date, label, css_class, url in sorted(items, key=lambda item: item[0].sort_key()):
+    for date, label, css_class in sorted(items, key=lambda item: item[0].sort_key()):
         x1 = scale.x(date.first)
         # To the end of its last day; one that ends the calendar reaches the scale's end.
         x2 = scale.x(date.last + ONE_DAY) if date.last < datetime.date.max else scale.right
@@ -85,7 +84,7 @@ def lay_out_events(items, scale, *, label_width=150):
         if lane == len(lanes_end):
             lanes_end.append(0)
         lanes_end[lane] = max(x2, x1 + label_width)
-        marks.append(Mark(x1, x2, lane, label, str(date), date.precision, css_class, url))
+        marks.append(Mark(x1, x2, lane, label, str(date), date.precision, css_class))
     return marks, max(len(lanes_end), 1)
 
 

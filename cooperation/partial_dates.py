@@ -111,9 +111,6 @@ class PartialDate:
             return f"{calendar.month_name[self.month]} {self.year}"
         return str(self.year)
 
-    def __contains__(self, day):
-        return self.first <= day <= self.last
-
     def sort_key(self):
         return (self.first, self.last)
 

@@ -1,7 +1,10 @@
-"""Driving admin forms from tests as a browser would: the values it sends back, new rows, errors."""
+"""Driving admin forms from tests as a browser would: the values it sends back, new rows, errors,
+what a list shows and what a search box offers."""
 
 from django import forms
 from django.urls import reverse
+
+from meetings.models import Meeting
 
 
 def admin_url(model, view, *args):
@@ -57,3 +60,30 @@ def errors_on_page(response):
         for form in inline.formset.forms:
             messages += [str(e) for errors in form.errors.values() for e in errors]
     return messages
+
+
+def new_meeting_data(staff_client, **fields):
+    """The add-meeting form as sent back with a title, a day and a kind: enough to save."""
+    data = form_values(staff_client.get(admin_url(Meeting, "add")))
+    data.update(title="Tashkent meeting", date="2013-08-20", kind=Meeting.Kind.MEETING)
+    data.update(fields)
+    return data
+
+
+def changelist_results(response):
+    return list(response.context["cl"].result_list)
+
+
+def autocomplete(client, model, field_name, term):
+    """What a select2 box on `model`'s page offers for `field_name` when `term` is typed."""
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": model._meta.app_label,
+            "model_name": model._meta.model_name,
+            "field_name": field_name,
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]

@@ -14,6 +14,7 @@ from tests.factories import (
     PositionFactory,
     country,
 )
+from tests.validation import assert_valid
 
 D = datetime.date
 MEMBER = Membership.Status.MEMBER
@@ -357,8 +358,8 @@ def test_full_clean_says_the_end_comes_before_the_attested_date(end):
 
 
 def test_full_clean_accepts_an_end_that_may_come_after_the_attested_date():
-    unsaved_membership(attested="2013-08-20", end="2013-08").full_clean()
-    unsaved_membership(attested="2013-08-20", end="2013-08-21").full_clean()
+    assert_valid(unsaved_membership(attested="2013-08-20", end="2013-08"))
+    assert_valid(unsaved_membership(attested="2013-08-20", end="2013-08-21"))
 
 
 def test_full_clean_reports_a_bad_start_without_comparing_it():
@@ -370,8 +371,7 @@ def test_full_clean_reports_a_bad_start_without_comparing_it():
 
 
 def test_full_clean_accepts_a_well_dated_membership():
-    membership = unsaved_membership(start="2001-06-15", end="2013", attested="2011")
-    membership.full_clean()
+    assert_valid(unsaved_membership(start="2001-06-15", end="2013", attested="2011"))
 
 
 # Posts
