@@ -199,6 +199,8 @@ def test_no_query_string_makes_an_admin_add_page_fail(staff_client, tashkent, da
             400,
             "null character",
         ),
+        ("/admin/agreements/agreementevent/?version=", 400, ""),
+        ("/admin/cooperation/source/?version__gt=abc", 400, ""),
         ("/admin/agreements/agreement/1/history/abc/", 404, ""),
         ("/admin/agreements/agreement/abc/history/", 404, ""),
         ("/admin/agreements/agreement/abc/history/1/", 404, ""),
