@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
-from cooperation.admin import CITATION, CitedInline, CitedRowForm, EntryForms
-from cooperation.admin_base import RecordAdmin
+from cooperation.admin_base import CITATION, CitedInline, CitedRowForm, EntryForms, RecordAdmin
 from cooperation.partial_dates import FORMAT_HELP, PartialDate
 from meetings.admin import MeetingAdmin
 from meetings.models import Meeting

@@ -5,32 +5,41 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef
+from django.utils.functional import cached_property
+from django_filters.widgets import BaseCSVWidget
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
 from cooperation.filters import FreeTextFilter, OrganizationFilter
-from cooperation.forms import MAX_WORDS
+from cooperation.forms import AS_OF_FIELD, MAX_WORDS
 from cooperation.models import Country, Topic
 
 DEFAULT_STALLED_DAYS = 365
+# The status page's columns, each of which sorts the list: (sort parameter, column
+# heading, what it sorts by: a column, or a key AgreementFilter.filter_queryset annotates).
+SORT_COLUMNS = [
+    ("title", "Agreement", "title"),
+    ("parties", "Parties", "first_party"),
+    ("status", "Status", "status_rank"),
+    ("last_activity", "Last activity (days ago)", "last_activity"),
+    ("follow_ups", "Open follow-ups, who owes them, when due", "next_due"),
+]
+
+
+class AsOfFilter(django_filters.DateFilter):
+    """`?as_of=`: narrows nothing itself; the whole list is read as of that day."""
+
+    def filter(self, qs, value):
+        return qs
+
+
+class HiddenCSVWidget(BaseCSVWidget, forms.HiddenInput):
+    """The sort, kept by the filter form as "title" or "-title,parties", not as "['title']"."""
+
+    surrogate = forms.HiddenInput
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Rows with nothing to sort by (no events, no due date) go last, whichever the direction.
-
-    `keys` maps a sort field that is not a column to the queryset method that
-    annotates it, called (with the filterset's `as_of`) only when the list is sorted by it.
-    """
-
-    def __init__(self, *args, keys=None, **kwargs):
-        self.keys = keys or {}
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        for param in value or []:
-            field = self.param_map.get(param.lstrip("-"))
-            if field in self.keys:
-                qs = getattr(qs, self.keys[field])(as_of=self.parent.as_of)
-        return super().filter(qs, value)
+    """Rows with nothing to sort by (no events, no due date) go last, whichever the direction."""
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
@@ -47,7 +56,10 @@ class AgreementFilter(django_filters.FilterSet):
     )
     # No DISTINCT: the status is a column of each row, not a join that could repeat it.
     status = django_filters.MultipleChoiceFilter(
-        choices=EventKind.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label="Status",
+        choices=EventKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, empty_label="Any kind")
     party = OrganizationFilter(label="Party", method="with_party")
@@ -88,32 +100,43 @@ class AgreementFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     sort = NullsLastOrderingFilter(
-        fields=[
-            ("title", "title"),
-            ("first_party", "parties"),
-            ("status_rank", "status"),
-            ("last_activity", "last_activity"),
-            ("next_due", "follow_ups"),
-        ],
-        field_labels={"last_activity": "Last activity", "follow_ups": "Next follow-up due"},
-        keys={
-            "first_party": "with_first_party",
-            "status_rank": "with_status_rank",
-            "next_due": "with_next_due",
-        },
+        fields=[(key, parameter) for parameter, _, key in SORT_COLUMNS],
+        field_labels={key: heading for _, heading, key in SORT_COLUMNS},
+        # Kept by the form, shown and changed by the column headings.
+        widget=HiddenCSVWidget,
     )
+    as_of = AsOfFilter(**AS_OF_FIELD)
 
     class Meta:
         model = Agreement
         fields = []
 
-    def __init__(self, *args, as_of=None, **kwargs):
-        self.as_of = as_of
-        super().__init__(*args, **kwargs)
+    # Read once the form is valid: the day the list is read as of (None: now), the
+    # day "days ago", stalled and overdue count from, and the days that mark a row stalled.
 
     @property
+    def as_of_day(self):
+        return self.form.cleaned_data["as_of"]
+
+    @cached_property
     def today(self):
-        return self.as_of or datetime.date.today()
+        return self.as_of_day or datetime.date.today()
+
+    @property
+    def stalled_days(self):
+        return int(self.form.cleaned_data.get("stalled") or DEFAULT_STALLED_DAYS)
+
+    def filter_queryset(self, queryset):
+        """The list as of one day, filtered, with the key it is sorted by if not a column."""
+        queryset = queryset.with_status(self.as_of_day)
+        sorted_by = {parameter.lstrip("-") for parameter in self.form.cleaned_data["sort"] or []}
+        if "parties" in sorted_by:
+            queryset = queryset.with_first_party()
+        if "status" in sorted_by:
+            queryset = queryset.with_status_rank()
+        if "follow_ups" in sorted_by:
+            queryset = queryset.with_next_due(as_of=self.as_of_day)
+        return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
         return queryset.matching(value)
@@ -135,7 +158,7 @@ class AgreementFilter(django_filters.FilterSet):
         )
 
     def owed_by(self, queryset, name, organization):
-        owed = FollowUp.objects.open(as_of=self.as_of).owed_by(organization)
+        owed = FollowUp.objects.open(as_of=self.as_of_day).owed_by(organization)
         return queryset.filter(Exists(owed.filter(agreement=OuterRef("pk"))))
 
     def stalled_for(self, queryset, name, days):
@@ -145,7 +168,7 @@ class AgreementFilter(django_filters.FilterSet):
         # A checkbox: ticked narrows to agreements with overdue follow-ups, unticked does nothing.
         if not value:
             return queryset
-        overdue = FollowUp.objects.overdue(today=self.as_of).filter(agreement=OuterRef("pk"))
+        overdue = FollowUp.objects.overdue(today=self.as_of_day).filter(agreement=OuterRef("pk"))
         owed_by = self.form.cleaned_data.get("responsible")
         if owed_by:
             # With "Next step owed by": overdue follow-ups owed by that organization.

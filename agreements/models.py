@@ -196,11 +196,24 @@ class AgreementQuerySet(RecordQuerySet):
         Needs `with_status()` first. An event dated only to a month or a year counts
         from its last possible day, so nothing is called stalled that might not be.
         """
-        today = today or datetime.date.today()
+        cutoff = self.stalled_cutoff(days, today or datetime.date.today())
+        return self.filter(status__in=EventKind.pending(), last_activity__lt=cutoff)
+
+    @staticmethod
+    def stalled_cutoff(days, today):
+        """The day an agreement's last activity must come before to be stalled on `today`."""
         # No further back than the first day a date can name: nothing happened before it.
         days = min(days, (today - datetime.date.min).days)
-        cutoff = today - datetime.timedelta(days=days)
-        return self.filter(status__in=EventKind.pending(), last_activity__lt=cutoff)
+        return today - datetime.timedelta(days=days)
+
+    @classmethod
+    def is_stalled(cls, status, last_activity, days, today):
+        """stalled() for one row already fetched, from its `status` and `last_activity`."""
+        return (
+            status in EventKind.pending()
+            and last_activity is not None
+            and last_activity < cls.stalled_cutoff(days, today)
+        )
 
     def with_open_follow_up_count(self, as_of=None):
         open_follow_ups = FollowUp.objects.open(as_of=as_of).filter(agreement=OuterRef("pk"))
@@ -217,9 +230,9 @@ class AgreementQuerySet(RecordQuerySet):
         )
 
     # The status page's sort keys besides its columns: each annotated only when a
-    # list is sorted by it (NullsLastOrderingFilter.keys), as each costs a subquery.
+    # list is sorted by it (AgreementFilter.filter_queryset), as each costs a subquery.
 
-    def with_status_rank(self, as_of=None):
+    def with_status_rank(self):
         """`status_rank`: statuses in the order an agreement goes through them."""
         return self.annotate(
             status_rank=Case(
@@ -228,7 +241,7 @@ class AgreementQuerySet(RecordQuerySet):
             )
         )
 
-    def with_first_party(self, as_of=None):
+    def with_first_party(self):
         """`first_party`: the name of its party that comes first in the alphabet."""
         first_party = AgreementParty.objects.filter(agreement=OuterRef("pk")).order_by(
             "organization__name"
@@ -463,20 +476,33 @@ class FollowUpQuerySet(RecordQuerySet):
         request date means the date of the meeting it came from; with no meeting
         either, nothing says when, and it counts as requested all along.
         """
+        return self.filter(self.open_on(as_of))
+
+    @staticmethod
+    def open_on(as_of=None):
+        """The condition open() filters by."""
         if as_of is None:
-            return self.filter(state__in=OPEN_STATES)
-        return self.filter(
+            return Q(state__in=OPEN_STATES)
+        return (
             Q(requested_on_last__lte=as_of)
             | Q(requested_on="", meeting__date_last__lte=as_of)
-            | Q(requested_on="", meeting__isnull=True),
-            Q(state__in=OPEN_STATES) | Q(closed_on_first__gt=as_of),
-        )
+            | Q(requested_on="", meeting__isnull=True)
+        ) & (Q(state__in=OPEN_STATES) | Q(closed_on_first__gt=as_of))
 
     def overdue(self, today=None):
         """Open on `today` (by default the real today), and due on a day that had passed."""
-        if today is None:
-            return self.open().filter(due_last__lt=datetime.date.today())
-        return self.open(as_of=today).filter(due_last__lt=today)
+        return self.filter(self.open_on(today), self.past_due(today))
+
+    def marking_overdue(self, as_of=None, today=None):
+        """Each with `overdue`: open as of `as_of` (None: now) and past due on `today` (by
+        default `as_of`, or the real today), as overdue(as_of) says, read in the same query."""
+        overdue = self.open_on(as_of) & self.past_due(today or as_of)
+        return self.annotate(overdue=Case(When(overdue, then=True), default=False))
+
+    @staticmethod
+    def past_due(today=None):
+        """Due on a day that had passed by `today`: even the last day a "2013-09" names."""
+        return Q(due_last__lt=today or datetime.date.today())
 
     def owed_by(self, organization):
         """The follow-ups `organization` is responsible for: the status page's "owed by"."""
@@ -542,9 +568,20 @@ class FollowUp(Cited, Record):
 
     @property
     def owed_by_display(self):
-        if self.responsible_person:
-            return f"{self.responsible_person} ({self.responsible_organization.short_name})"
-        return str(self.responsible_organization)
+        person, organization = self.responsible_person, self.responsible_organization
+        return self.owed_by_wording(
+            person and person.honorific,
+            person and person.name,
+            organization.acronym,
+            organization.name,
+        )
+
+    @staticmethod
+    def owed_by_wording(honorific, person, acronym, organization):
+        """Who owes it, from the columns: "Mr A. Rahman (BNPT)", or "BNPT (Indonesian …)"."""
+        if person:
+            return f"{Person.display_name(honorific, person)} ({acronym or organization})"
+        return Organization.display_name(acronym, organization)
 
     def clean(self):
         super().clean()

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
-from cooperation.models import Organization, Person
+from agreements.models import Agreement, AgreementParty, AgreementQuerySet, EventKind, FollowUp
 from cooperation.partial_dates import PartialDate
 
 # What a row needs from with_status(): values(*AGREEMENT_FIELDS).
@@ -30,7 +29,6 @@ AGREEMENT_FIELDS = (
 CHUNK = 500  # rows fetched at a time by an export
 KIND_LABELS = dict(Agreement.Kind.choices)
 STATUS_LABELS = dict(EventKind.choices)
-PENDING = set(EventKind.pending())
 
 
 @dataclass(frozen=True)
@@ -95,11 +93,16 @@ class StatusRow:
         }
 
 
-def rows_of(agreements, *, as_of, today, stalled_days):
-    """A StatusRow for each of `agreements` (dicts of AGREEMENT_FIELDS), in their order."""
+def rows_of(agreements, filters):
+    """A StatusRow for each of `agreements` (dicts of AGREEMENT_FIELDS), in their order.
+
+    `filters`: the valid AgreementFilter they were found by, which says the day they are
+    read as of and the days that mark a row stalled.
+    """
+    today, stalled_days = filters.today, filters.stalled_days
     ids = [agreement["pk"] for agreement in agreements]
     parties = party_names(ids)
-    follow_ups = open_follow_ups(ids, as_of, today)
+    follow_ups = open_follow_ups(ids, filters.as_of_day, today)
     rows = []
     for agreement in agreements:
         last_activity = agreement["last_activity"]
@@ -116,9 +119,9 @@ def rows_of(agreements, *, as_of, today, stalled_days):
                 meeting_title=agreement["status_meeting_title"],
                 last_activity=last_activity,
                 days_since=days_since,
-                stalled=agreement["status"] in PENDING
-                and days_since is not None
-                and days_since > stalled_days,
+                stalled=AgreementQuerySet.is_stalled(
+                    agreement["status"], last_activity, stalled_days, today
+                ),
                 parties=parties.get(agreement["pk"], []),
                 open_follow_ups=owed,
                 overdue=any(f.overdue for f in owed),
@@ -127,11 +130,11 @@ def rows_of(agreements, *, as_of, today, stalled_days):
     return rows
 
 
-def each_row(agreements, *, as_of, today, stalled_days):
-    """Every row of a with_status() queryset, fetched CHUNK at a time: for exports."""
+def each_row(agreements, filters):
+    """Every row of the queryset `filters` found, fetched CHUNK at a time: for exports."""
     values = agreements.values(*AGREEMENT_FIELDS).iterator(chunk_size=CHUNK)
     for chunk in batched(values, CHUNK):
-        yield from rows_of(chunk, as_of=as_of, today=today, stalled_days=stalled_days)
+        yield from rows_of(chunk, filters)
 
 
 def batched(items, size):
@@ -168,6 +171,7 @@ def open_follow_ups(agreement_ids, as_of, today):
     owed = defaultdict(list)
     follow_ups = (
         FollowUp.objects.open(as_of=as_of)
+        .marking_overdue(as_of, today)
         .filter(agreement__in=agreement_ids)
         .order_by("due_first", "pk")
         .values_list(
@@ -178,14 +182,11 @@ def open_follow_ups(agreement_ids, as_of, today):
             "responsible_person__name",
             "responsible_organization__acronym",
             "responsible_organization__name",
+            "overdue",
         )
     )
-    for agreement, action, due, honorific, person, acronym, organization in follow_ups:
-        if person:
-            owed_by = f"{Person.display_name(honorific, person)} ({acronym or organization})"
-        else:
-            owed_by = Organization.display_name(acronym, organization)
-        overdue = due is not None and due.last < today
+    for agreement, action, due, *responsible, overdue in follow_ups:
+        owed_by = FollowUp.owed_by_wording(*responsible)
         owed[agreement].append(
             OpenFollowUp(action=action, owed_by=owed_by, due=due, overdue=overdue)
         )

@@ -2,12 +2,16 @@
 
 from dataclasses import dataclass
 
-from cooperation.charts import TimeScale, lay_out_events
-
-WIDTH = 900
-LEFT, RIGHT = 20, WIDTH - 170
-AXIS_Y = 30
-LANE_HEIGHT = 34
+from cooperation.charts import (
+    FIRST_LANE_Y,
+    LANE_HEIGHT,
+    TIMELINE_AXIS_Y,
+    TIMELINE_LEFT,
+    TIMELINE_RIGHT,
+    TIMELINE_WIDTH,
+    TimeScale,
+    lay_out_events,
+)
 
 
 @dataclass
@@ -16,22 +20,22 @@ class Timeline:
     marks: list
     lanes: int
     today_x: float
-    width: int = WIDTH
+    width: int = TIMELINE_WIDTH
 
     @property
     def height(self):
-        return AXIS_Y + 16 + self.lanes * LANE_HEIGHT
+        return FIRST_LANE_Y + self.lanes * LANE_HEIGHT
 
     @property
     def axis_y(self):
-        return AXIS_Y
+        return TIMELINE_AXIS_Y
 
     @property
     def ticks(self):
         return self.scale.year_ticks()
 
     def lane_y(self, lane):
-        return AXIS_Y + 16 + lane * LANE_HEIGHT
+        return FIRST_LANE_Y + lane * LANE_HEIGHT
 
 
 def agreement_timeline(events, today):
@@ -39,8 +43,8 @@ def agreement_timeline(events, today):
         return None
     scale = TimeScale.covering(
         [e.date.first for e in events] + [e.date.last for e in events],
-        left=LEFT,
-        right=RIGHT,
+        left=TIMELINE_LEFT,
+        right=TIMELINE_RIGHT,
         today=today,
     )
     marks, lanes = lay_out_events(

@@ -9,59 +9,41 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from agreements.filters import DEFAULT_STALLED_DAYS, AgreementFilter
+from agreements.filters import DEFAULT_STALLED_DAYS, SORT_COLUMNS, AgreementFilter
 from agreements.models import Agreement, EventKind
 from agreements.rows import AGREEMENT_FIELDS, batched, each_row, rows_of
 from agreements.timeline import agreement_timeline
 from cooperation import exports
-from cooperation.forms import AsOfForm
 from cooperation.middleware import form_reads_query
 from cooperation.models import citations_by_source
 from cooperation.paging import page_or_404
 
 PAGE_SIZE = 50
 FORMATS = ("html", "csv", "json")
-# (sort parameter, column heading); every column of the status page sorts.
-SORT_COLUMNS = [
-    ("title", "Agreement"),
-    ("parties", "Parties"),
-    ("status", "Status"),
-    ("last_activity", "Last activity (days ago)"),
-    ("follow_ups", "Open follow-ups, who owes them, when due"),
-]
 
 
 @form_reads_query
 @permission_required("agreements.view_agreement", raise_exception=True)
 @require_safe
 def agreement_list(request):
-    as_of_form = AsOfForm(request.GET)
-    as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() else None
-    filterset = AgreementFilter(
-        request.GET, queryset=Agreement.objects.with_status(as_of), as_of=as_of
-    )
+    filterset = AgreementFilter(request.GET)
     output = request.GET.get("format", "html")
-    errors = []
+    valid = filterset.is_valid()
     if output not in FORMATS:
-        errors.append(f"There is no “{output}” format: use html, csv or json.")
-    if not as_of_form.is_valid() or not filterset.is_valid() or errors:
-        context = {
-            "filterset": filterset,
-            "as_of_form": as_of_form,
-            "format_errors": errors,
-            "stalled_days": DEFAULT_STALLED_DAYS,
-        }
+        # Listed with the filters' errors: a format is one more thing the URL asks for.
+        filterset.form.add_error(None, f"There is no “{output}” format: use html, csv or json.")
+        valid = False
+    if not valid:
+        context = {"filterset": filterset, "stalled_days": DEFAULT_STALLED_DAYS}
         return render(request, "agreements/agreement_list.html", context, status=400)
 
-    today = as_of or datetime.date.today()
-    stalled_days = int(filterset.form.cleaned_data.get("stalled") or DEFAULT_STALLED_DAYS)
     agreements = filterset.qs
     if not filterset.form.cleaned_data.get("sort"):
         agreements = agreements.order_by("title")
     agreements = agreements.order_by(*agreements.query.order_by, "pk")
 
     if output != "html":
-        return export(agreements, output, as_of, today, stalled_days)
+        return export(agreements, output, filterset)
 
     page = page_or_404(agreements.values(*AGREEMENT_FIELDS), request, PAGE_SIZE)
     counts = {
@@ -70,12 +52,11 @@ def agreement_list(request):
     }
     context = {
         "filterset": filterset,
-        "as_of_form": as_of_form,
-        "as_of": as_of,
-        "today": today,
-        "stalled_days": stalled_days,
+        "as_of": filterset.as_of_day,
+        "today": filterset.today,
+        "stalled_days": filterset.stalled_days,
         "page": page,
-        "rows": rows_of(page.object_list, as_of=as_of, today=today, stalled_days=stalled_days),
+        "rows": rows_of(page.object_list, filterset),
         "status_counts": [
             (kind, label, counts[kind]) for kind, label in EventKind.choices if kind in counts
         ],
@@ -91,7 +72,7 @@ def sort_columns(request, current):
     """Each column's heading, the link that sorts by it, and how it is sorted now."""
     base = query_without(request, "page", "sort")
     columns = []
-    for name, label in SORT_COLUMNS:
+    for name, label, _ in SORT_COLUMNS:
         if current == [name]:
             direction, target = "ascending", f"-{name}"
         elif current == [f"-{name}"]:
@@ -128,13 +109,10 @@ CSV_COLUMNS = [
 ]
 
 
-def export(agreements, output, as_of, today, stalled_days):
+def export(agreements, output, filterset):
     """Every row of the filtered, sorted set, streamed, never held in memory at once."""
-    rows = (
-        row.as_record()
-        for row in each_row(agreements, as_of=as_of, today=today, stalled_days=stalled_days)
-    )
-    stamp = (as_of or today).isoformat()
+    rows = (row.as_record() for row in each_row(agreements, filterset))
+    stamp = filterset.today.isoformat()
     if output == "csv":
         body = in_batches(csv_lines(rows))
         response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -188,6 +166,7 @@ def agreement_detail(request, pk):
             "date_first", "date_last", "pk"
         )
     )
+    today = datetime.date.today()
     follow_ups = list(
         agreement.follow_ups.select_related(
             "responsible_organization",
@@ -196,9 +175,11 @@ def agreement_detail(request, pk):
             "requested_by_person",
             "meeting__country",
             "source",
-        ).order_by("due_first", "pk")
+        )
+        # Open now (is_open), and past due on the real today, as the status page marks it.
+        .marking_overdue()
+        .order_by("due_first", "pk")
     )
-    today = datetime.date.today()
     meetings = {e.meeting.pk: e.meeting for e in events if e.meeting}
     meetings.update({f.meeting.pk: f.meeting for f in follow_ups if f.meeting})
     context = {

@@ -10,6 +10,9 @@ versions, so that no other save lands between the check and the write; anything 
 still stops the write (a constraint broken by a save made at the same moment) rolls the
 whole submission back and shows the form again, saying why. Only the rows a person
 changed can conflict: a row that only someone else changed is left as they saved it.
+
+The kit every app's admin.py builds its registrations from is here, and only here: the
+record form and admin above, then the entry forms, citing inlines and search boxes below.
 """
 
 import logging
@@ -18,12 +21,14 @@ from concurrency.admin import ConcurrentModelAdmin
 from concurrency.config import CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 from concurrency.exceptions import RecordModifiedError
 from concurrency.forms import ConcurrentForm
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, router, transaction
+from django.db import IntegrityError, OperationalError, models, router, transaction
 from django.forms.models import InlineForeignKeyField, model_to_dict
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -37,6 +42,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cooperation.deletions import DeletedRow, Deletion, RestoreRefused
 from cooperation.forms import MAX_WORDS, FreeTextField
 from cooperation.history import as_seen, changes_since
+from cooperation.partial_dates import PartialDateField
 
 VERSION = "version"
 DEADLOCK = "40P01"  # PostgreSQL's code for two saves each waiting for the other's row
@@ -469,3 +475,136 @@ class RecordAdmin(SimpleHistoryAdmin, ConcurrentModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:{}_{}_change".format(*info), args=[deletion.object_id])
         )
+
+
+# The entry forms: how fields are typed in, and the rows that cite a source.
+
+CITATION = ("Source", {"fields": ["source", "passage"]})
+
+# A partial date is ten characters at most: the admin would give it a 20em box, like any
+# text, and drop the placeholder that shows the format.
+DATE_INPUT = forms.TextInput(attrs={"size": 10, "placeholder": "YYYY-MM-DD"})
+# Titles and names run to a line of text: a box as wide as the form shows them whole.
+WIDE_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
+
+
+class EntryForms:
+    """What the form of every record shares: partial dates typed in short boxes, long
+    titles in wide ones. A mixin, before the ModelAdmin base."""
+
+    formfield_overrides = {
+        PartialDateField: {"widget": DATE_INPUT},
+        # A link typed without its scheme is taken as https, as Django 6 will.
+        models.URLField: {"assume_scheme": "https"},
+    }
+    wide_fields = ["title", "name", "action"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.wide_fields:
+            kwargs.setdefault("widget", WIDE_INPUT)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class RowSearchBox(AutocompleteSelect):
+    """A row's search box, which names the record the saved row holds without asking
+    the database for it again.
+
+    Django's box looks its choice up each time it is drawn: on the page of a meeting,
+    four queries for each participant. The row's form hands the box the record its row
+    already read (`chosen`; CitedInline reads them with the rows), and while that is
+    still the choice the box names it from there.
+    """
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        key = None if chosen is None else getattr(chosen, self.field.target_field.attname)
+        if [str(v) for v in value if v not in self.choices.field.empty_values] != [str(key)]:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class CitedRowForm(RecordForm):
+    """A row on a record's page that quotes, by default, the source the record cites.
+
+    A report is entered on one page: the meeting cites it, and so do most of its rows.
+    A row with a passage and no source of its own quotes the page's source.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            box = getattr(field.widget, "widget", field.widget)  # inside the +/edit links
+            if isinstance(box, RowSearchBox):
+                box.chosen = getattr(self.instance, name)
+
+    def page_record(self):
+        """The record whose page this row is on, saved or not."""
+        for field in self.fields.values():
+            if isinstance(field, InlineForeignKeyField):
+                return field.parent_instance
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "source" in self.fields and cleaned.get("passage") and not cleaned.get("source"):
+            record = self.page_record()
+            if record is not None and getattr(record, "source", None) is not None:
+                cleaned["source"] = record.source
+        return cleaned
+
+
+class CitedInline(EntryForms, RecordInline):
+    """Inline rows that cite a source: the source is picked by search, the passage kept short."""
+
+    form = CitedRowForm
+    autocomplete_fields = ["source"]
+    # Text boxes as wide as the form, and search boxes wider than the others: two MOUs
+    # between the same parties differ only at the end of their titles.
+    wide_fields = []
+    search_box_widths = {}
+    # A passage is a sentence or two; a full-height textarea on every row buries the form.
+    formfield_overrides = {
+        **EntryForms.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+    }
+    # Read with the rows, besides the records their search boxes name and the record
+    # whose page they are on: what those records' names need (a post is named with its
+    # organization and holder).
+    rows_select_related = []
+
+    def get_queryset(self, request):
+        to_page = [
+            field.name
+            for field in self.model._meta.concrete_fields
+            if field.related_model is self.parent_model and self.fk_name in (None, field.name)
+        ]
+        boxes = [
+            name
+            for name in self.get_autocomplete_fields(request)
+            if self.model._meta.get_field(name).many_to_one
+        ]
+        related = [*boxes, *to_page, *self.rows_select_related]
+        return super().get_queryset(request).select_related(*related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["help_text"] = "Blank, with a passage: the source of the record above."
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowSearchBox(db_field, self.admin_site, using=kwargs.get("using"))
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if isinstance(formfield.widget, AutocompleteMixin):
+            # Select2 boxes are 20em wide; six of them in a row run off the screen.
+            width = "14em" if isinstance(self, admin.TabularInline) else None
+            width = self.search_box_widths.get(db_field.name, width)
+            if width:
+                formfield.widget.attrs["data-width"] = width
+        return formfield

@@ -1,13 +1,34 @@
 """Time charts drawn on the server as SVG: no script, nothing loaded from elsewhere.
 
 A `TimeScale` maps days to x positions; the agreement timeline and the membership
-chart lay their marks out with it, and templates draw them.
+chart lay their marks out with it, and templates draw them. Every size and position
+of both charts, in pixels, is set here and handed to the templates as values.
 """
 
 import datetime
 from dataclasses import dataclass
 
 ONE_DAY = datetime.timedelta(days=1)
+
+# The agreement timeline (agreements/timeline.py): labels run right of their marks.
+TIMELINE_WIDTH = 900
+TIMELINE_LEFT, TIMELINE_RIGHT = 20, TIMELINE_WIDTH - 170
+TIMELINE_AXIS_Y = 30
+FIRST_LANE_Y = TIMELINE_AXIS_Y + 16
+LANE_HEIGHT = 34
+
+# The membership chart on an organization's page: countries' names left of the bars.
+CHART_WIDTH = 900
+CHART_LEFT, CHART_RIGHT = 170, CHART_WIDTH - 20
+CHART_AXIS_Y = 28
+TICK_LENGTH = 5  # above and below the axis
+TICK_LABEL_Y = 18
+FIRST_ROW_Y = 40
+ROW_HEIGHT = 22
+BAR_HEIGHT = 15
+BOTTOM_MARGIN = 10
+ROW_LABEL_GAP = 8  # between a country's name and the chart's left edge
+ROW_LABEL_DY = 12  # from a row's top to its name's baseline
 
 
 @dataclass(frozen=True)
@@ -114,6 +135,10 @@ class ChartRow:
     bars: list
     y: float = 0
 
+    @property
+    def label_y(self):
+        return self.y + ROW_LABEL_DY
+
 
 def membership_rows(memberships, scale, today):
     """A row per country; each membership a bar whose uncertain parts are drawn as such.
@@ -152,3 +177,41 @@ def membership_rows(memberships, scale, today):
             )
         )
     return sorted(rows.values(), key=lambda row: row.country.name)
+
+
+def membership_chart(memberships, day, today):
+    """The membership chart's rows and geometry, for the template to draw: a row per
+    country, from the first date known to the later of `today` and `day` (marked)."""
+    scale = TimeScale.covering(
+        [
+            d
+            for m in memberships
+            for d in (
+                m.start and m.start.first,
+                m.end and m.end.last,
+                m.attested and m.attested.first,
+            )
+        ],
+        left=CHART_LEFT,
+        right=CHART_RIGHT,
+        today=max(today, day),
+    )
+    rows = membership_rows(memberships, scale, today)
+    for number, row in enumerate(rows):
+        row.y = FIRST_ROW_Y + number * ROW_HEIGHT
+    return {
+        "rows": rows,
+        "ticks": scale.year_ticks(),
+        "day_x": scale.x(day),
+        "today_x": scale.x(today),
+        "height": FIRST_ROW_Y + len(rows) * ROW_HEIGHT + BOTTOM_MARGIN,
+        "width": CHART_WIDTH,
+        "left": CHART_LEFT,
+        "right": CHART_RIGHT,
+        "axis_y": CHART_AXIS_Y,
+        "tick_top": CHART_AXIS_Y - TICK_LENGTH,
+        "tick_bottom": CHART_AXIS_Y + TICK_LENGTH,
+        "tick_label_y": TICK_LABEL_Y,
+        "row_label_x": CHART_LEFT - ROW_LABEL_GAP,
+        "bar_height": BAR_HEIGHT,
+    }

@@ -22,21 +22,26 @@ MAX_WORDS = 10
 MAX_CHARACTERS = 300
 
 
+# `?as_of=YYYY-MM-DD`: a page as it stood on that day. The field of AsOfForm, and of
+# the status page's filters (AgreementFilter), which read the whole list as of it.
+AS_OF_FIELD = {
+    "label": "As of",
+    "required": False,
+    "input_formats": ["%Y-%m-%d"],
+    "widget": forms.DateInput(attrs={"type": "date"}),
+    "error_messages": {"invalid": "Enter the day as YYYY-MM-DD, e.g. 2013-08-20."},
+    "validators": [
+        MinValueValidator(FIRST_DAY, message=DAY_OUT_OF_RANGE),
+        MaxValueValidator(LAST_DAY, message=DAY_OUT_OF_RANGE),
+    ],
+    "help_text": "Show the page as it stood on this day.",
+}
+
+
 class AsOfForm(forms.Form):
     """`?as_of=YYYY-MM-DD`: a page as it stood on that day."""
 
-    as_of = forms.DateField(
-        label="As of",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the day as YYYY-MM-DD, e.g. 2013-08-20."},
-        validators=[
-            MinValueValidator(FIRST_DAY, message=DAY_OUT_OF_RANGE),
-            MaxValueValidator(LAST_DAY, message=DAY_OUT_OF_RANGE),
-        ],
-        help_text="Show the page as it stood on this day.",
-    )
+    as_of = forms.DateField(**AS_OF_FIELD)
 
 
 def words(text):

@@ -4,7 +4,6 @@ import sys
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.db.models import F
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -14,16 +13,11 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from psycopg2.errors import QueryCanceled
 
-from agreements.rows import party_names
-from cooperation.charts import TimeScale, membership_rows
+from cooperation import organization_page
+from cooperation.charts import membership_chart
 from cooperation.forms import AsOfForm
 from cooperation.models import Membership, Organization, citations_by_source
-from meetings.models import Meeting
 
-LATEST = 50  # agreements and meetings listed on an organization's page
-CHART_WIDTH = 900
-CHART_LEFT = 170
-ROW_HEIGHT = 22
 # Seconds after which a client may try again during a database outage.
 RETRY_AFTER = "30"
 
@@ -95,7 +89,11 @@ def organization_detail(request, slug):
     )
     as_of_form = AsOfForm(request.GET)
     if not as_of_form.is_valid():
-        context = {"organization": organization, "as_of_form": as_of_form}
+        context = {
+            "organization": organization,
+            "as_of_form": as_of_form,
+            "parts": organization_page.empty_parts(),
+        }
         return render(request, "cooperation/organization_detail.html", context, status=400)
     today = datetime.date.today()
     day = as_of_form.cleaned_data["as_of"] or today
@@ -110,39 +108,11 @@ def organization_detail(request, slug):
         (label, [m for m in memberships if m.pk in on_the_day and m.status == status])
         for status, label in Membership.Status.choices
     ]
-    scale = TimeScale.covering(
-        [
-            d
-            for m in memberships
-            for d in (
-                m.start and m.start.first,
-                m.end and m.end.last,
-                m.attested and m.attested.first,
-            )
-        ],
-        left=CHART_LEFT,
-        right=CHART_WIDTH - 20,
-        today=max(today, day),
-    )
-    rows = membership_rows(memberships, scale, today)
-    for number, row in enumerate(rows):
-        row.y = 40 + number * ROW_HEIGHT
     positions = list(
         organization.positions.select_related("holder", "source").order_by(
             "title", "start_first", "attested_first", "pk"
         )
     )
-    # The latest few; the status page and the meetings list have them all, by link.
-    agreements = organization.agreements.with_status(as_of=as_of_form.cleaned_data["as_of"])
-    latest_agreements = list(
-        agreements.order_by(F("last_activity").desc(nulls_last=True), "title")[:LATEST]
-    )
-    # The other parties' names, not their records: 50 agreements have about 100.
-    other_parties = party_names([a.pk for a in latest_agreements], leaving_out=organization)
-    for agreement in latest_agreements:
-        agreement.other_parties = other_parties.get(agreement.pk, [])
-    meetings = Meeting.objects.involving(organization)
-    latest_meetings = list(meetings.order_by("-date_first", "-pk")[:LATEST])
     context = {
         "organization": organization,
         "as_of_form": as_of_form,
@@ -152,21 +122,11 @@ def organization_detail(request, slug):
         "other_names": organization.other_names.all(),
         "by_status": by_status,
         "held_count": len(on_the_day),
-        "chart": {
-            "rows": rows,
-            "ticks": scale.year_ticks(),
-            "day_x": scale.x(day),
-            "today_x": scale.x(today),
-            "height": 50 + len(rows) * ROW_HEIGHT,
-            "width": CHART_WIDTH,
-            "left": CHART_LEFT,
-        },
+        "chart": membership_chart(memberships, day, today),
         "positions": positions,
-        "agreements": latest_agreements,
-        # One row a party, as many as its agreements: counted without reading them.
-        "agreement_count": organization.agreement_links.count(),
-        "meetings": latest_meetings,
-        "meeting_count": meetings.count(),
+        # What the apps above this one show of the organization: its agreements, its
+        # meetings (see cooperation/organization_page.py).
+        "parts": organization_page.parts(organization, as_of_form.cleaned_data["as_of"]),
         "citations": citations_by_source(
             [("The organization", organization)]
             + [(str(m), m) for m in memberships]

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from cooperation.admin import CITATION, CitedInline, CitedRowForm, EntryForms
-from cooperation.admin_base import RecordAdmin
+from cooperation.admin_base import CITATION, CitedInline, CitedRowForm, EntryForms, RecordAdmin
 from meetings.models import Meeting, Outcome, Participant
 
 

@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
+
+    def ready(self):
+        from cooperation import organization_page
+        from meetings.organization_page import meetings_part
+
+        organization_page.add_part("organization_page/meetings.html", meetings_part, position=20)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement, AgreementEvent
-from cooperation.admin import RowSearchBox
+from cooperation.admin_base import RowSearchBox
 from cooperation.models import Country, Organization, Person, Position
 from meetings.models import Meeting, Participant
 from tests import factories

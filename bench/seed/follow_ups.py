@@ -4,8 +4,6 @@ import datetime
 
 from bench.seed.world import DAY, HORIZON, MONTH, bounds, partial_text, when
 
-PENDING = {"proposed", "draft_agreed", "follow_up_requested", "under_negotiation", "signed"}
-
 ACTIONS = [
     "Send comments on the draft to the {b}",
     "Facilitate the follow-up of the draft {kind}",
@@ -30,8 +28,11 @@ ACTIONS = [
 
 def make_follow_ups(world, agreement, events, a, b, kind):
     """The follow-ups asked for along an agreement's steps; `kind` is how its title names it."""
+    # Imported here: the package imports no model until `python -m bench.seed` sets Django up.
+    from agreements.models import EventKind
+
     rng = world.rng
-    pending = events[-1][0] in PENDING
+    pending = events[-1][0] in EventKind.pending()
     count = rng.choices([0, 1, 2, 3], [25, 40, 25, 10] if pending else [70, 30, 0, 0])[0]
     actions = rng.sample(ACTIONS, count)
     asked = [e for e in events if e[0] == "follow_up_requested"] or events
