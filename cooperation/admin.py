@@ -11,6 +11,7 @@ from cooperation.admin_base import (
     CITATION,
     CitedInline,
     EntryForms,
+    LookupsThatFit,
     RecordAdmin,
     RecordForm,
 )
@@ -26,6 +27,15 @@ from cooperation.models import (
     first_overlap,
     overlap_message,
 )
+
+# The lists of other apps' records (accounts, groups, login attempts) refuse the same
+# filters the database could not run as the records' lists do (LookupsThatFit).
+for model, model_admin in list(admin.site._registry.items()):
+    if not isinstance(model_admin, LookupsThatFit):
+        admin.site.unregister(model)
+        admin.site.register(
+            model, type(type(model_admin).__name__, (LookupsThatFit, type(model_admin)), {})
+        )
 
 admin.site.site_header = "Cooperation Tracker"
 admin.site.site_title = "Cooperation Tracker"

@@ -201,6 +201,9 @@ def test_no_query_string_makes_an_admin_add_page_fail(staff_client, tashkent, da
         ),
         ("/admin/agreements/agreementevent/?version=", 400, ""),
         ("/admin/cooperation/source/?version__gt=abc", 400, ""),
+        ("/admin/agreements/agreement/?id=99999999999999999999", 400, ""),
+        ("/admin/agreements/agreementevent/?agreement__id__in=1,99999999999999999999", 400, ""),
+        ("/admin/agreements/agreement/?id=1", 200, ""),
         ("/admin/agreements/agreement/1/history/abc/", 404, ""),
         ("/admin/agreements/agreement/abc/history/", 404, ""),
         ("/admin/agreements/agreement/abc/history/1/", 404, ""),
@@ -216,6 +219,14 @@ def test_what_was_found_is_answered_clearly(staff_client, url, status, message):
     response = staff_client.get(url)
     assert response.status_code == status
     assert message in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/auth/user/?id__gte=99999999999999999999", "/admin/axes/accessattempt/?id=-1e30"],
+)
+def test_other_apps_lists_refuse_a_number_out_of_range_too(admin_client, url):
+    assert admin_client.get(url).status_code == 400
 
 
 @pytest.mark.usefixtures("tashkent")

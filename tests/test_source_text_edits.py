@@ -95,9 +95,7 @@ def test_a_record_without_a_page_of_its_own_is_named_with_the_page_it_is_a_row_o
     assert f'href="{admin_url(Agreement, "change", party.agreement.pk)}"' in errors
 
 
-def test_emptying_a_quoted_text_is_refused_so_that_no_passage_goes_unchecked(
-    staff_client, report
-):
+def test_emptying_a_quoted_text_is_refused_so_that_no_passage_goes_unchecked(staff_client, report):
     # Else: empty it, save, paste a text without the passages, save; nothing refused.
     stored = Source.objects.values("text", "version").get(pk=report.pk)
     response = edit_text(staff_client, report, "")
