@@ -46,6 +46,12 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         field = F(self.param_map[param.lstrip("-")])
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
+    def filter(self, qs, value):
+        # By title unless asked otherwise, then by row, so that a page of the list
+        # always holds the same rows.
+        asked = [self.get_ordering_value(param) for param in value or [] if param]
+        return qs.order_by(*(asked or ["title"]), "pk")
+
 
 class AgreementFilter(django_filters.FilterSet):
     q = FreeTextFilter(

@@ -37,10 +37,7 @@ def agreement_list(request):
         context = {"filterset": filterset, "stalled_days": DEFAULT_STALLED_DAYS}
         return render(request, "agreements/agreement_list.html", context, status=400)
 
-    agreements = filterset.qs
-    if not filterset.form.cleaned_data.get("sort"):
-        agreements = agreements.order_by("title")
-    agreements = agreements.order_by(*agreements.query.order_by, "pk")
+    agreements = filterset.qs  # in the order the filter's sort gives
 
     if output != "html":
         return export(agreements, output, filterset)

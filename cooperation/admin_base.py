@@ -20,7 +20,6 @@ import logging
 from concurrency.admin import ConcurrentModelAdmin
 from concurrency.config import CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 from concurrency.exceptions import RecordModifiedError
-from concurrency.forms import ConcurrentForm
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
@@ -162,8 +161,11 @@ class LookupsThatFit:
         return super().lookup_allowed(lookup, value, request)
 
 
-class RecordForm(ConcurrentForm):
+class RecordForm(forms.ModelForm):
     """A record's form: refuses a save started from an out-of-date version, saying why.
+
+    Not django-concurrency's ConcurrentForm: its clean() checks the version without
+    locking the row and says only "Record Modified"; clean() below does that check.
 
     On a record's page, the record itself is always written, so it conflicts whenever it
     changed meanwhile; its inline rows are written only when the person changed them.
@@ -193,7 +195,7 @@ class RecordForm(ConcurrentForm):
         return any(isinstance(field, InlineForeignKeyField) for field in self.fields.values())
 
     def clean(self):
-        cleaned = super(ConcurrentForm, self).clean()
+        cleaned = super().clean()
         if self.refusal:
             self.add_error(None, self.refusal)
         seen = cleaned.get(VERSION)  # 0 for a record loaded from fixtures and not saved since
@@ -550,6 +552,9 @@ class RowSearchBox(AutocompleteSelect):
 
     chosen = None
 
+    # Django offers no supported way to hand the box its choice: optgroups is an
+    # undocumented method of AutocompleteMixin. tests/test_library_hooks.py checks its
+    # signature, and test_admin_at_scale.py that this box draws what Django's draws.
     def optgroups(self, name, value, attr=None):
         chosen = self.chosen
         key = None if chosen is None else getattr(chosen, self.field.target_field.attname)

@@ -192,6 +192,10 @@ class Cited(models.Model):
     class Meta:
         abstract = True
 
+    # Django's documented hook for keeping what a record was loaded with ("Customizing
+    # model loading"). Not the form's changed_data: full_clean is also called past any
+    # form (Agreement.record_event, the shell), and asking the database then would cost
+    # a query for each row on an admin page.
     @classmethod
     def from_db(cls, db, field_names, values):
         record = super().from_db(db, field_names, values)
