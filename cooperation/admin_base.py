@@ -189,10 +189,19 @@ class RecordForm(forms.ModelForm):
         # has not been filled in, and must not be validated as if it had.
         return [name for name in super().changed_data if name != VERSION]
 
+    @cached_property
+    def page_field(self):
+        """On an inline row, the name of its field that holds the record whose page it is
+        on (Django's InlineForeignKeyField); None on a record's own form."""
+        for name, field in self.fields.items():
+            if isinstance(field, InlineForeignKeyField):
+                return name
+        return None
+
     @property
     def is_row(self):
         """Whether this is an inline row on another record's page."""
-        return any(isinstance(field, InlineForeignKeyField) for field in self.fields.values())
+        return self.page_field is not None
 
     def clean(self):
         cleaned = super().clean()
@@ -241,16 +250,13 @@ class RecordForm(forms.ModelForm):
         # Django checks an inline row's constraints without the record the page is about
         # (the inline's foreign key), so a rule that names it, such as one event of each
         # kind and date per agreement, was left to the database: a 500 on save.
-        parent = {
-            name for name, field in self.fields.items() if isinstance(field, InlineForeignKeyField)
-        }
-        if not parent or not self.has_changed():
+        if not self.is_row or not self.has_changed():
             return  # not a row, or a row that is not written
         exclude = self._get_validation_exclusions()
         using = router.db_for_write(type(self.instance), instance=self.instance)
         for model, constraints in self.instance.get_constraints():
             for constraint in constraints:
-                if parent & set(getattr(constraint, "fields", ())):
+                if self.page_field in getattr(constraint, "fields", ()):
                     try:
                         constraint.validate(model, self.instance, exclude=exclude, using=using)
                     except ValidationError as error:
@@ -586,10 +592,7 @@ class CitedRowForm(RecordForm):
 
     def page_record(self):
         """The record whose page this row is on, saved or not."""
-        for field in self.fields.values():
-            if isinstance(field, InlineForeignKeyField):
-                return field.parent_instance
-        return None
+        return self.fields[self.page_field].parent_instance if self.is_row else None
 
     def clean(self):
         cleaned = super().clean()
