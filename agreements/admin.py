@@ -7,27 +7,20 @@ from meetings.admin import MeetingAdmin
 from meetings.models import Meeting
 
 
-class RecordsEventsThroughAgreement:
-    """Saves new events through Agreement.record_event(), the one way a status changes."""
+class EventRowsChangingStatus:
+    """A page with rows of events writes them inside Agreement.events_changing(), which
+    locks their agreements and refreshes their status in the same transaction."""
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not AgreementEvent:
+        if formset.model is not AgreementEvent or not formset.has_changed():
             return super().save_formset(request, form, formset, change)
-        events = formset.save(commit=False)
-        for event in formset.deleted_objects:
-            event.delete()
-        for event in events:
-            if event.pk:
-                event.save()
-            else:
-                event.pk = event.agreement.record_event(
-                    event.kind,
-                    event.date,
-                    meeting=event.meeting,
-                    description=event.description,
-                    source=event.source,
-                    passage=event.passage,
-                ).pk
+        events = formset.save(commit=False)  # the rows to write, not written yet
+        with Agreement.events_changing(*events, *formset.deleted_objects):
+            for event in events:
+                # Again under the agreements' lock: an event someone recorded meanwhile
+                # that clashes is named, where the database would only refuse the row.
+                event.validate_constraints()
+            super().save_formset(request, form, formset, change)
 
 
 def date_of(meeting):
@@ -40,8 +33,8 @@ class EventForm(CitedRowForm):
     """An event row: its date may be left blank when it happened at a meeting.
 
     On a meeting's page the row's `meeting` is the meeting being entered, which may not
-    be saved yet; AgreementEvent.clean() cannot compare dates with an unsaved meeting,
-    and record_event() would then refuse the row only after the form was accepted.
+    be saved yet: AgreementEvent.clean() cannot compare dates with an unsaved meeting,
+    so this form does.
     """
 
     class Meta:
@@ -143,7 +136,7 @@ class FollowUpOfAgreementInline(FollowUpInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(RecordsEventsThroughAgreement, EntryForms, RecordAdmin):
+class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
     list_display = ["title", "kind", "party_names", "status_display", "open_follow_ups"]
     list_filter = ["kind", "topics"]
     search_fields = [
@@ -190,6 +183,21 @@ class AgreementEventAdmin(EntryForms, RecordAdmin):
     autocomplete_fields = ["agreement", "meeting", "source"]
     ordering = ["-date_first", "-date_last", "-pk"]
 
+    # Each write of an event inside Agreement.events_changing(), as on the pages above.
+
+    def save_model(self, request, obj, form, change):
+        with Agreement.events_changing(obj):
+            obj.validate_constraints()  # again under the lock, as on the pages above
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with Agreement.events_changing(obj):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with Agreement.events_changing(*queryset):
+            super().delete_queryset(request, queryset)
+
 
 @admin.register(FollowUp)
 class FollowUpAdmin(EntryForms, RecordAdmin):
@@ -234,7 +242,7 @@ class FollowUpFromMeetingInline(FollowUpInline):
     verbose_name_plural = "follow-up actions from this meeting"
 
 
-class MeetingWithAgreementsAdmin(RecordsEventsThroughAgreement, MeetingAdmin):
+class MeetingWithAgreementsAdmin(EventRowsChangingStatus, MeetingAdmin):
     """The meeting page, with what the meeting did to agreements, so one screen takes it all.
 
     Registered here because meetings must not depend on agreements.

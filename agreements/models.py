@@ -2,14 +2,13 @@
 
 import datetime
 import re
+from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -181,13 +180,42 @@ class AgreementQuerySet(RecordQuerySet):
             ),
         )
 
+    def of_events(self, events):
+        """The agreements that `events` are on, or were on as the database holds them:
+        an edit may be moving one to another agreement."""
+        stored = [event.pk for event in events if event.pk is not None]
+        return self.filter(
+            Q(pk__in={event.agreement_id for event in events} - {None})
+            | Q(pk__in=AgreementEvent.objects.filter(pk__in=stored).values("agreement"))
+        )
+
+    def lock(self):
+        """Lock these agreements' rows till the transaction ends; returns their keys.
+
+        FOR NO KEY UPDATE, as an update of the row would: rows that refer to them may
+        still be added meanwhile. In the order of their keys, so that two writers
+        locking several never each wait for the other.
+        """
+        return list(self.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+
     def refresh_status(self):
-        """Write each agreement's latest event, its kind and last day from the events."""
+        """Write each agreement's latest event, its kind and last day, from its events.
+
+        The rows are locked first, so that of two transactions changing the events of
+        one agreement at once, the second reads the events after the first committed.
+        """
+        pks = self.lock()
         latest = AgreementEvent.objects.filter(agreement=OuterRef("pk")).latest_first().values
-        return self.update(
-            latest_event=Subquery(latest("pk")[:1]),
-            latest_kind=Subquery(latest("kind")[:1]),
-            latest_activity=Subquery(latest("date_last")[:1]),
+        # The status columns keep no history (they repeat the events'): written past the
+        # refusal of bulk updates that RecordQuerySet makes to keep every edit recorded.
+        return (
+            self.model._base_manager.using(self.db)
+            .filter(pk__in=pks)
+            .update(
+                latest_event=Subquery(latest("pk")[:1]),
+                latest_kind=Subquery(latest("kind")[:1]),
+                latest_activity=Subquery(latest("date_last")[:1]),
+            )
         )
 
     def stalled(self, days, today=None):
@@ -262,8 +290,9 @@ class Agreement(Cited, Record):
     """An MOU or other instrument between organizations.
 
     Its status is its latest event. The `latest_*` columns repeat it, so that lists
-    filter, count and sort by status on indexed columns; they are derived, kept in
-    step whenever an event is saved or deleted (`keep_status`), never edited.
+    filter, count and sort by status on indexed columns. They are never edited: every
+    write of an event goes through `record_event()` or `events_changing()`, which
+    refresh them in the same transaction.
     """
 
     Kind = AgreementKind
@@ -289,9 +318,9 @@ class Agreement(Cited, Record):
 
     objects = AgreementQuerySet.as_manager()
     natural_key_fields = ("title",)
-    derived_fields = ("latest_event", "latest_kind", "latest_activity")
+    status_fields = ("latest_event", "latest_kind", "latest_activity")
 
-    history = HistoricalRecords(m2m_fields=["topics"], excluded_fields=derived_fields)
+    history = HistoricalRecords(m2m_fields=["topics"], excluded_fields=status_fields)
 
     class Meta:
         ordering = ["title"]
@@ -316,9 +345,22 @@ class Agreement(Cited, Record):
         """The label of the `status` that with_status() annotates."""
         return EventKind(self.status).label if getattr(self, "status", None) else ""
 
-    @transaction.atomic
+    def save(self, *args, **kwargs):
+        """Save the agreement's own fields; its status columns are the events' to write.
+
+        An edit form read before a colleague recorded an event would otherwise put
+        back the status it was read with.
+        """
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.status_fields
+            ]
+        super().save(*args, **kwargs)
+
     def record_event(self, kind, date, *, meeting=None, description="", source=None, passage=""):
-        """Add a step to the agreement's history; this is how its status changes."""
+        """Add a step to the agreement's history, checked as a form would; returns it."""
         event = AgreementEvent(
             agreement=self,
             kind=kind,
@@ -329,8 +371,32 @@ class Agreement(Cited, Record):
             passage=passage,
         )
         event.full_clean()
-        event.save()
+        with Agreement.events_changing(event):
+            event.save()
         return event
+
+    @staticmethod
+    @contextmanager
+    def events_changing(*events):
+        """The one way to add, change, move or delete events: do it inside this block.
+
+            with Agreement.events_changing(event):
+                event.save()  # or event.delete()
+
+        In one transaction: the agreements the events are on, are moving to or leaving
+        are locked first, so that two people changing one agreement's events at once
+        each see the other's; when the block ends, their status is refreshed.
+        """
+        with transaction.atomic():
+            affected = Agreement.objects.of_events(events).lock()
+            yield
+            Agreement.objects.filter(pk__in=affected).refresh_status()
+
+    @classmethod
+    def refresh_derived(cls, pks):
+        """Agreements written past save() (restored, loaded from a fixture) may come with
+        the status of another time or database: set it from their events."""
+        cls.objects.filter(pk__in=pks).refresh_status()
 
 
 class AgreementParty(Cited, Record):
@@ -408,14 +474,12 @@ class AgreementEvent(Cited, Record):
         return f"{self.get_kind_display()}, {self.date}"
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        event = super().from_db(db, field_names, values)
-        # Where it was loaded from: an edit may move it to another agreement.
-        event.loaded_agreement_id = event.__dict__.get("agreement_id")
-        return event
-
-    def affected_agreements(self):
-        return {self.agreement_id, getattr(self, "loaded_agreement_id", None)} - {None}
+    def refresh_derived(cls, pks):
+        """Events written past save() (restored, loaded from a fixture): refresh the
+        status of the agreements they are on, and of any whose status one of them was
+        (an event loaded onto another agreement than the one it was on)."""
+        events = cls.objects.filter(pk__in=pks).values("agreement")
+        Agreement.objects.filter(Q(pk__in=events) | Q(latest_event__in=pks)).refresh_status()
 
     def clean(self):
         super().clean()
@@ -426,35 +490,6 @@ class AgreementEvent(Cited, Record):
             raise ValidationError(
                 {"date": f"The meeting it happened at was on {self.meeting.date}."}
             )
-
-
-@receiver([pre_save, pre_delete], sender=AgreementEvent)
-def lock_agreements(sender, instance, **kwargs):
-    """Before an event changes, lock its agreement's row till the transaction ends, so
-    that two events recorded at once each see the other when the status is refreshed."""
-    if transaction.get_connection().in_atomic_block:
-        # FOR NO KEY UPDATE, as an update of the row would: rows that refer to the
-        # agreement may still be added meanwhile.
-        agreements = Agreement.objects.select_for_update(no_key=True).filter(
-            pk__in=instance.affected_agreements()
-        )
-        list(agreements.values_list("pk", flat=True))
-
-
-@receiver([post_save, post_delete], sender=AgreementEvent)
-def keep_status(sender, instance, **kwargs):
-    """Any event saved or deleted (in the admin, restored from history, loaded from a
-    fixture) refreshes the status of the agreement it is, or was, part of."""
-    Agreement.objects.filter(pk__in=instance.affected_agreements()).refresh_status()
-    instance.loaded_agreement_id = instance.agreement_id
-
-
-@receiver(post_save, sender=Agreement)
-def keep_status_of_loaded_agreement(sender, instance, raw, **kwargs):
-    """An agreement loaded from a fixture comes without its derived columns, or with
-    those of the database it was dumped from: set them from the events recorded here."""
-    if raw:
-        Agreement.objects.filter(pk=instance.pk).refresh_status()
 
 
 class FollowUpState(models.TextChoices):

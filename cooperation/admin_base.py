@@ -443,6 +443,7 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
         try:
             with transaction.atomic():
                 record.save(force_insert=True)
+                self.model.refresh_derived([record.pk])
         except IntegrityError:
             messages.error(
                 request,

@@ -8,14 +8,15 @@ delete page, its delete action and a row deleted on a record's page all go throu
 those rows as Django's own delete does, with its `Collector`, and keeps a `Deletion`: who
 deleted what and when, and a copy of every row removed, as Django's serializers write
 them. Restoring it writes those rows back exactly as they were, with their keys and
-versions, in one transaction, and records each in the history as restored by whoever
-restored it; or, when something in the database now stands in the way, writes nothing
-and says what.
+versions, in one transaction, lets each model bring up to date what derives from its
+rows (`Record.refresh_derived`: an agreement's status, from its events), and records
+each in the history as restored by whoever restored it; or, when something in the
+database now stands in the way, writes nothing and says what.
 
 Every table here has an integer primary key, which `object_id` holds.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.apps import apps
 from django.conf import settings
@@ -218,6 +219,12 @@ class Deletion(models.Model):
                 # Checked now rather than at commit, so that a refusal can say why.
                 tables = {row.object._meta.db_table for row in restored}
                 connections[using].check_constraints(table_names=sorted(tables))
+                written = defaultdict(list)
+                for row in restored:
+                    written[type(row.object)].append(row.object.pk)
+                for model, pks in written.items():
+                    if hasattr(model, "refresh_derived"):
+                        model.refresh_derived(pks)
                 records = []
                 for row in restored:
                     record = row.object

@@ -27,12 +27,9 @@ class RecordQuerySet(models.QuerySet):
     def get_by_natural_key(self, *key):
         return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
 
-    # Writes that skip save() would leave no history: refused (cooperation.history);
-    # except to columns derived from other records (`derived_fields`), which keep none.
+    # Writes that skip save() would leave no history: refused (cooperation.history).
     def update(self, **kwargs):
-        if not kwargs or not set(kwargs) <= set(self.model.derived_fields):
-            refuse_bulk_write(self, "update")
-        return super().update(**kwargs)
+        refuse_bulk_write(self, "update")
 
     def bulk_update(self, *args, **kwargs):
         refuse_bulk_write(self, "bulk_update")
@@ -71,25 +68,17 @@ class Record(models.Model):
     version = AutoIncVersionField(help_text="Goes up by one at each save.")
 
     natural_key_fields: tuple[str, ...] = ()
-    # Columns computed from other records, kept out of history and forms; the only
-    # ones that QuerySet.update() may write, and the ones save() leaves alone.
-    derived_fields: tuple[str, ...] = ()
 
     objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        # An edit writes what was edited, not the derived columns as they stood when
-        # the record was read: they may have been refreshed since.
-        if self.derived_fields and not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.derived_fields
-            ]
-        super().save(*args, **kwargs)
+    @classmethod
+    def refresh_derived(cls, pks):
+        """Called with the keys of rows of this model written past save(), as loaddata and
+        a restore write them: bring up to date what other records derive from them.
+        Nothing to do by default; a model whose rows another record sums up says how."""
 
     def delete(self, using=None, keep_parents=False):
         # Deleting a record deletes the rows that depend on it too (an agreement's parties,

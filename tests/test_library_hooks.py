@@ -5,12 +5,14 @@ import inspect
 
 import pytest
 from concurrency.forms import ConcurrentForm
+from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.db.models import Model
 
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement
 from cooperation.admin_base import RecordForm, RowSearchBox
+from cooperation.history import history_not_recorded
 from cooperation.models import Cited
 from tests import factories
 
@@ -55,3 +57,20 @@ def test_the_status_pages_filter_orders_by_title_then_by_row_whatever_the_sort()
     by_status = AgreementFilter({"sort": "-status"}, queryset=Agreement.objects.all())
     assert by_status.is_valid()
     assert by_status.qs.query.order_by[-1] == "pk"
+
+
+@pytest.mark.django_db
+def test_django_simple_history_reads_its_enabled_setting_at_each_write():
+    """history_not_recorded() switches the library's global setting off for a block, as
+    it has no switch of its own for one: if the setting stops being read at each write
+    (or is renamed), a block like load_records' would record rows it must not."""
+    agreement = factories.AgreementFactory()
+    topic = factories.TopicFactory()
+    before = agreement.history.count()
+    with history_not_recorded():
+        agreement.topics.add(topic)  # loaddata sets many-to-many links like this
+        agreement.save()
+    assert agreement.history.count() == before
+    assert not hasattr(settings, "SIMPLE_HISTORY_ENABLED")  # put back as it was
+    agreement.topics.remove(topic)
+    assert agreement.history.count() == before + 1

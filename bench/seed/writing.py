@@ -115,7 +115,8 @@ class _Writer:
         self.progress.update(count)
 
     def refresh_status(self):
-        """Bulk inserts send no signals: set the agreements' status from their events here."""
+        """The events went in by bulk insert, past Agreement.events_changing(): set the
+        agreements' status from them here, as that would have."""
         pks = self.pks["agreements"]
         for start in range(0, len(pks), CHUNK):
             Agreement.objects.filter(pk__in=pks[start : start + CHUNK]).refresh_status()

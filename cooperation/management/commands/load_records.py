@@ -1,13 +1,14 @@
+from collections import defaultdict
 from pathlib import Path
 
 from concurrency.api import disable_concurrency
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models.signals import post_save
 
-from cooperation.history import record_missing_history, recorded_models
+from cooperation.history import history_not_recorded, record_missing_history, recorded_models
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("fixtures", nargs="+")
+        parser.add_argument("fixtures", nargs="+", metavar="FILE")
         parser.add_argument(
             "--again",
             action="store_true",
@@ -32,6 +33,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, fixtures, again=False, verbosity=1, **options):
         for fixture in fixtures:
+            if not Path(fixture).is_file():
+                raise CommandError(f"No fixture file {fixture}.")
+            fixture_format(fixture)
             name = fixture_name(fixture)
             reason = f"Loaded from {name}"
             if not again and loaded_before(reason):
@@ -46,34 +50,46 @@ class Command(BaseCommand):
     def load(self, fixture, reason, verbosity):
         # A fixture carries no edit versions: it states what the records are. Its rows,
         # many-to-many links included, go into the history once, below, with a reason.
-        loaded = []
-
-        def collect(sender, instance, raw, **kwargs):
-            if raw:
-                loaded.append(instance)
-
-        settings.SIMPLE_HISTORY_ENABLED = False
-        post_save.connect(collect, weak=False)
-        try:
-            with disable_concurrency():
-                call_command("loaddata", fixture, verbosity=verbosity)
-        finally:
-            post_save.disconnect(collect)
-            del settings.SIMPLE_HISTORY_ENABLED
-        written = record_missing_history(loaded, reason=reason)
+        with history_not_recorded(), disable_concurrency():
+            call_command("loaddata", fixture, verbosity=verbosity)
+        keys = keys_in(fixture)
+        # Generic code wrote these rows: each model brings up to date what derives from
+        # them (an agreement's status, from its events).
+        for model, pks in keys.items():
+            if hasattr(model, "refresh_derived"):
+                model.refresh_derived(pks)
+        written = record_missing_history(keys, reason=reason)
         if verbosity:
             self.stdout.write(f"History: {written} row(s) recorded.")
+
+
+def keys_in(fixture):
+    """Each model's keys of the rows `fixture` holds, as loaded into this database.
+
+    Read back from the file: deserializing a row finds, by its natural key, the row
+    now in the database.
+    """
+    keys = defaultdict(list)
+    with open(fixture, encoding="utf-8") as stream:
+        for row in serializers.deserialize(fixture_format(fixture), stream):
+            keys[type(row.object)].append(row.object.pk)
+    return keys
+
+
+def fixture_format(fixture):
+    """The serialization format a fixture file's extension names ("json", "xml")."""
+    name = Path(fixture).suffix.removeprefix(".")
+    if name not in serializers.get_public_serializer_formats():
+        raise CommandError(f"{fixture}: not a fixture file (.json, .xml…).")
+    return name
 
 
 def fixture_name(fixture):
     """The fixture as the history names it: its path from the project's directory.
 
     So `fixtures/x.json`, `./fixtures/x.json` and its absolute path are one fixture.
-    A bare name that loaddata looks up in the fixture directories stays as given.
     """
     path = Path(fixture).resolve()
-    if not path.is_file():
-        return fixture
     base = Path(settings.BASE_DIR).resolve()
     return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
 
