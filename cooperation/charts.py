@@ -115,6 +115,7 @@ class Segment:
     x2: float
     certain: bool
     note: str
+    presumed: bool = False  # after the last date a source confirms, with no end recorded
 
     @property
     def width(self):
@@ -145,6 +146,8 @@ def membership_rows(memberships, scale, today):
 
     Solid: the days the record shows the status held. Faint: where a partial date
     leaves the start or end open, and before an unknown start (back to the edge).
+    Hatched: after the last date a source confirms it, when no end is recorded: it is
+    presumed to go on, up to today, but no source says so.
     """
     rows = {}
     for membership in memberships:
@@ -157,10 +160,22 @@ def membership_rows(memberships, scale, today):
                 )
         else:
             segments.append(Segment(scale.left, scale.x(since), False, "start unknown"))
+        presumed = None
         if until == datetime.date.max:
-            until = today
+            # No end recorded: known to the end of the last day a source confirms it,
+            # presumed from then to today.
+            confirmed = membership.last_confirmed
+            until = min(confirmed.last + ONE_DAY, today) if confirmed else since
+            presumed_since = max(until, since)
+            if presumed_since < today:
+                note = f"presumed: last confirmed {confirmed}" if confirmed else "presumed"
+                presumed = Segment(
+                    scale.x(presumed_since), scale.x(today), False, note, presumed=True
+                )
         if since < until:
             segments.append(Segment(scale.x(since), scale.x(until), True, "held"))
+        if presumed:
+            segments.append(presumed)
         if membership.end and membership.end.last > membership.end.first:
             segments.append(
                 Segment(

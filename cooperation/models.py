@@ -13,7 +13,7 @@ from itertools import combinations
 from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -401,21 +401,46 @@ class OrganizationName(Cited, Record):
         return self.name
 
 
+def held_on(day):
+    """The periods that held on `day`, as far as the record shows.
+
+    A period counts from the last day its start can mean; with no start, from
+    the last day of the date the source attests it (or always, when it says
+    nothing). It counts until the first day its end can mean; with no end, it
+    is taken to go on, unless it is marked as ended at an unknown date. So a
+    partial or unknown date never claims more than is known.
+    """
+    started = (
+        Q(start_last__lte=day) | Q(start="", attested="") | Q(start="", attested_last__lte=day)
+    )
+    not_ended = Q(end="", ended=False) | Q(end_first__gt=day)
+    return started & not_ended
+
+
+def unconfirmed_on(day):
+    """The periods no source confirms on `day`: no end is recorded, and `day` comes after
+    the last date that confirms it (its start, the date it is attested on), or nothing
+    confirms any day. Of those that held_on(day), these are presumed to go on."""
+    return (
+        Q(end="")
+        & (Q(start="") | Q(start_last__lt=day))
+        & (Q(attested="") | Q(attested_last__lt=day))
+    )
+
+
 class PeriodQuerySet(RecordQuerySet):
     def on(self, day):
-        """What held on `day`, as far as the record shows.
+        """What held on `day`, known or presumed (see held_on)."""
+        return self.filter(held_on(day))
 
-        A period counts from the last day its start can mean; with no start, from
-        the last day of the date the source attests it (or always, when it says
-        nothing). It counts until the first day its end can mean; with no end, it
-        is taken to go on, unless it is marked as ended at an unknown date. So a
-        partial or unknown date never claims more than is known.
-        """
-        started = (
-            Q(start_last__lte=day) | Q(start="", attested="") | Q(start="", attested_last__lte=day)
+    def with_certainty_on(self, day):
+        """Annotate `held`: it held on `day`, as on() counts; and `presumed`: it held only
+        as far as nothing says it ended, no source confirming it that day. What held
+        and is not presumed is known."""
+        return self.annotate(
+            held=ExpressionWrapper(held_on(day), BooleanField()),
+            presumed=ExpressionWrapper(held_on(day) & unconfirmed_on(day), BooleanField()),
         )
-        not_ended = Q(end="", ended=False) | Q(end_first__gt=day)
-        return self.filter(started & not_ended)
 
 
 class Period(models.Model):
@@ -445,6 +470,13 @@ class Period(models.Model):
                 name="%(app_label)s_%(class)s_end_after_start",
             ),
         ]
+
+    @property
+    def last_confirmed(self):
+        """The latest date a source confirms this held (its start, or the date it is
+        attested on, whichever ends later); None when neither is recorded."""
+        dates = [date for date in (self.start, self.attested) if date]
+        return max(dates, key=lambda date: date.last) if dates else None
 
     def certain_span(self):
         """The days on which this certainly held, as (from, until): until is exclusive."""

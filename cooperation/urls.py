@@ -8,6 +8,11 @@ organization_patterns = (
     [
         path("", views.OrganizationListView.as_view(), name="organization_list"),
         path("<slug:slug>/", views.organization_detail, name="organization_detail"),
+        path(
+            "<slug:slug>/countries.csv",
+            views.organization_members_csv,
+            name="organization_members_csv",
+        ),
     ],
     "cooperation",
 )

@@ -1,19 +1,26 @@
 import datetime
 import sys
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from psycopg2.errors import QueryCanceled
 
-from cooperation import organization_page
+from cooperation import exports, organization_page
 from cooperation.charts import membership_chart
 from cooperation.forms import AsOfForm
 from cooperation.models import Membership, Organization, citations_by_source
@@ -73,6 +80,28 @@ def edit_conflict(request, target=None):
     return render(request, "409.html", context, status=409)
 
 
+@dataclass
+class StatusOnTheDay:
+    """The countries holding one status on the page's day, known apart from presumed."""
+
+    label: str
+    known: list
+    presumed: list
+
+    @property
+    def count(self):
+        return len(self.known) + len(self.presumed)
+
+
+def confirmed_before(period, day):
+    """How long before `day` a source last confirmed `period`: "13 years"; "" if never
+    or not before."""
+    confirmed = period.last_confirmed
+    if confirmed is None or confirmed.last >= day:
+        return ""
+    return timesince(confirmed.last, day, depth=1)
+
+
 class OrganizationListView(PermissionRequiredMixin, ListView):
     permission_required = "cooperation.view_organization"
     raise_exception = True
@@ -99,20 +128,28 @@ def organization_detail(request, slug):
     day = as_of_form.cleaned_data["as_of"] or today
 
     memberships = list(
-        organization.memberships.select_related("country", "source").order_by(
-            "country__name", "start_first", "attested_first"
-        )
+        organization.memberships.with_certainty_on(day)
+        .select_related("country", "source")
+        .order_by("country__name", "start_first", "attested_first")
     )
-    on_the_day = {m.pk for m in Membership.objects.filter(organization=organization).on(day)}
+    held = [m for m in memberships if m.held]
+    for record in held:
+        record.confirmed_before = confirmed_before(record, day)
     by_status = [
-        (label, [m for m in memberships if m.pk in on_the_day and m.status == status])
+        StatusOnTheDay(
+            label,
+            known=[m for m in held if m.status == status and not m.presumed],
+            presumed=[m for m in held if m.status == status and m.presumed],
+        )
         for status, label in Membership.Status.choices
     ]
     positions = list(
-        organization.positions.select_related("holder", "source").order_by(
-            "title", "start_first", "attested_first", "pk"
-        )
+        organization.positions.with_certainty_on(day)
+        .select_related("holder", "source")
+        .order_by("title", "start_first", "attested_first", "pk")
     )
+    for record in positions:
+        record.confirmed_before = confirmed_before(record, day)
     context = {
         "organization": organization,
         "as_of_form": as_of_form,
@@ -121,7 +158,8 @@ def organization_detail(request, slug):
         "children": organization.children.order_by("name"),
         "other_names": organization.other_names.all(),
         "by_status": by_status,
-        "held_count": len(on_the_day),
+        "held_count": len(held),
+        "presumed_count": sum(1 for m in held if m.presumed),
         "chart": membership_chart(memberships, day, today),
         "positions": positions,
         # What the apps above this one show of the organization: its agreements, its
@@ -134,3 +172,68 @@ def organization_detail(request, slug):
         ),
     }
     return render(request, "cooperation/organization_detail.html", context)
+
+
+MEMBER_COLUMNS = [
+    "country",
+    "country_code",
+    "status",
+    "on_day",
+    "certainty",
+    "last_confirmed",
+    "last_confirmed_first",
+    "last_confirmed_last",
+    "start",
+    "start_first",
+    "start_last",
+    "end",
+    "end_first",
+    "end_last",
+    "source",
+]
+
+
+def date_cells(date):
+    """A partial date as written, then its first and last possible day; all empty if none."""
+    if not date:
+        return ["", "", ""]
+    return [date.iso, date.first.isoformat(), date.last.isoformat()]
+
+
+@permission_required("cooperation.view_membership", raise_exception=True)
+@require_safe
+def organization_members_csv(request, slug):
+    """The countries holding a status in the organization on a day, as the page lists
+    them, each known or presumed, with the last date a source confirms it."""
+    organization = get_object_or_404(Organization, slug=slug)
+    as_of_form = AsOfForm(request.GET)
+    if not as_of_form.is_valid():
+        errors = "; ".join(as_of_form.errors["as_of"])
+        return HttpResponseBadRequest(f"as_of: {errors}", content_type="text/plain; charset=utf-8")
+    day = as_of_form.cleaned_data["as_of"] or datetime.date.today()
+    memberships = (
+        organization.memberships.on(day)
+        .with_certainty_on(day)
+        .select_related("country", "source")
+        .order_by("status", "country__name", "pk")
+    )
+    rows = (
+        [
+            m.country.name,
+            m.country.code,
+            m.get_status_display(),
+            day.isoformat(),
+            "presumed" if m.presumed else "known",
+            *date_cells(m.last_confirmed),
+            *date_cells(m.start),
+            *date_cells(m.end),
+            m.source.title if m.source else "",
+        ]
+        for m in memberships
+    )
+    response = HttpResponse(
+        "".join(exports.csv_lines(MEMBER_COLUMNS, rows)), content_type="text/csv; charset=utf-8"
+    )
+    name = f"{organization.slug}-countries-{day.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

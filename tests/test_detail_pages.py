@@ -79,7 +79,9 @@ def test_the_jakarta_visit_shows_the_unnamed_predecessor_as_unknown(analyst_clie
 
 def test_sco_on_20_august_2013_has_six_members_and_five_observers(analyst_client):
     response = analyst_client.get("/organizations/sco/?as_of=2013-08-20")
-    by_status = dict(response.context["by_status"])
+    by_status = {status.label: status.known for status in response.context["by_status"]}
+    # The day the report speaks of: every status known, none presumed.
+    assert not any(status.presumed for status in response.context["by_status"])
     assert sorted(m.country.code for m in by_status["Member"]) == [
         "CN",
         "KG",
@@ -112,7 +114,11 @@ def test_the_membership_chart_draws_a_row_per_country_with_unknown_starts_faint(
     assert len(rows) == 11
     china = next(row for row in rows if row.country.code == "CN")
     (bar,) = china.bars
-    assert [(s.certain, s.note) for s in bar.segments] == [(False, "start unknown"), (True, "held")]
+    assert [(s.certain, s.note) for s in bar.segments] == [
+        (False, "start unknown"),
+        (True, "held"),
+        (False, "presumed: last confirmed 20 August 2013"),
+    ]
     assert response.text.count('class="bar-member uncertain"') == 6
 
 

@@ -64,6 +64,9 @@ def page_urls(organization):
         "organizations": "/organizations/",
         "organization": f"/organizations/{organization.slug}/",
         "organization as of a day": f"/organizations/{organization.slug}/?as_of=2005-06-01",
+        "organization's countries as CSV": (
+            f"/organizations/{organization.slug}/countries.csv?as_of=2005-06-01"
+        ),
     }
 
 
@@ -80,6 +83,7 @@ PAGE_NAMES = [
     "organizations",
     "organization",
     "organization as of a day",
+    "organization's countries as CSV",
 ]
 
 # Queries per page, the same whatever the number of records. Seven of them are the
@@ -97,8 +101,9 @@ QUERIES = {
     "meetings, filtered": 13,
     "meeting": 13,
     "organizations": 9,
-    "organization": 18,
-    "organization as of a day": 18,
+    "organization": 17,
+    "organization as of a day": 17,
+    "organization's countries as CSV": 9,
 }
 
 
