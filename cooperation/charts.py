@@ -29,6 +29,8 @@ BAR_HEIGHT = 15
 BOTTOM_MARGIN = 10
 ROW_LABEL_GAP = 8  # between a country's name and the chart's left edge
 ROW_LABEL_DY = 12  # from a row's top to its name's baseline
+STRIPE_PERIOD = 6  # presumed spans: a stripe this far from the next, at 45 degrees
+STRIPE_WIDTH = 3
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,10 @@ def membership_rows(memberships, scale, today):
             # No end recorded: known to the end of the last day a source confirms it,
             # presumed from then to today.
             confirmed = membership.last_confirmed
-            until = min(confirmed.last + ONE_DAY, today) if confirmed else since
+            if confirmed is None:
+                until = since
+            else:
+                until = confirmed.last + ONE_DAY if confirmed.last < today else today
             presumed_since = max(until, since)
             if presumed_since < today:
                 note = f"presumed: last confirmed {confirmed}" if confirmed else "presumed"
@@ -229,4 +234,6 @@ def membership_chart(memberships, day, today):
         "tick_label_y": TICK_LABEL_Y,
         "row_label_x": CHART_LEFT - ROW_LABEL_GAP,
         "bar_height": BAR_HEIGHT,
+        "stripe_period": STRIPE_PERIOD,
+        "stripe_width": STRIPE_WIDTH,
     }

@@ -37,6 +37,10 @@ SITE = {
         expect(LOGIN, 200, 200, 200),
         expect(LOGIN, 405, 405, 405),
     ),
+    "cooperation:organization_members_csv": (
+        expect(LOGIN, 200, 200, 200),
+        expect(LOGIN, 405, 405, 405),
+    ),
 }
 
 # The admin site's own views.
@@ -163,6 +167,7 @@ def arguments(name, world, users):
         "agreements:agreement_detail": [world["agreement"].pk],
         "meetings:meeting_detail": [world["meeting"].pk],
         "cooperation:organization_detail": [world["organization"].slug],
+        "cooperation:organization_members_csv": [world["organization"].slug],
         "admin:view_on_site": [
             ContentType.objects.get_for_model(Agreement).pk,
             world["agreement"].pk,
