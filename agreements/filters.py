@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django_filters.widgets import BaseCSVWidget
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
-from cooperation.filters import FreeTextFilter, OrganizationFilter
+from cooperation.filters import FreeTextFilter, OnlyItselfFilter, OrganizationFilter, RollUp
 from cooperation.forms import AS_OF_FIELD, MAX_WORDS
 from cooperation.models import Country, Topic
 
@@ -69,6 +69,7 @@ class AgreementFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, empty_label="Any kind")
     party = OrganizationFilter(label="Party", method="with_party")
+    only_itself = OnlyItselfFilter(label="Only that party itself, not its bodies")
     country = django_filters.ModelChoiceFilter(
         label="Party's country",
         # Only countries some party is from: a choice of every country would find nothing
@@ -117,6 +118,10 @@ class AgreementFilter(django_filters.FilterSet):
         model = Agreement
         fields = []
 
+    # The party asked for and the bodies the list includes or leaves out, once the list
+    # is filtered by a party: the page says which.
+    roll_up = None
+
     # Read once the form is valid: the day the list is read as of (None: now), the
     # day "days ago", stalled and overdue count from, and the days that mark a row stalled.
 
@@ -148,11 +153,12 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.matching(value)
 
     def with_party(self, queryset, name, organization):
-        return queryset.filter(
-            Exists(
-                AgreementParty.objects.filter(agreement=OuterRef("pk"), organization=organization)
-            )
+        """Agreements of the party, or of any of its bodies unless "only itself" is ticked."""
+        self.roll_up = RollUp.of(organization, self.form.cleaned_data.get("only_itself"))
+        parties = AgreementParty.objects.filter(
+            agreement=OuterRef("pk"), organization__in=self.roll_up.organizations
         )
+        return queryset.filter(Exists(parties))
 
     def with_party_from(self, queryset, name, country):
         return queryset.filter(

@@ -1,9 +1,13 @@
 """Filters for typed text: free text within limits, and records typed by name, for lists
 that would grow too long to choose from."""
 
+from dataclasses import dataclass
+
 import django_filters
+from django import forms
 
 from cooperation.forms import FreeTextField, organization_field, person_field
+from cooperation.models import Organization
 
 
 class FreeTextFilter(django_filters.CharFilter):
@@ -14,6 +18,42 @@ class FreeTextFilter(django_filters.CharFilter):
 
 class OrganizationFilter(django_filters.Filter):
     field_class = staticmethod(organization_field)
+
+
+class OnlyItselfFilter(django_filters.BooleanFilter):
+    """The switch beside an organization filter: an organization stands for itself and
+    its bodies at every depth (RATS-SCO within SCO) unless this box is ticked.
+
+    It narrows nothing itself: the organization filter's method asks RollUp which
+    organizations to look for.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.CheckboxInput, **kwargs)
+
+    def filter(self, queryset, value):
+        return queryset
+
+
+@dataclass
+class RollUp:
+    """The organizations a filter looks for when asked for `organization`: itself and its
+    bodies at every depth, or itself alone with `only_itself`; a list page names them."""
+
+    organization: Organization
+    only_itself: bool
+    bodies: list[Organization]
+
+    @classmethod
+    def of(cls, organization, only_itself):
+        bodies = Organization.objects.within(organization).exclude(pk=organization.pk)
+        return cls(organization, bool(only_itself), list(bodies))
+
+    @property
+    def organizations(self):
+        if self.only_itself:
+            return [self.organization]
+        return [self.organization, *self.bodies]
 
 
 class PersonFilter(django_filters.Filter):

@@ -291,6 +291,24 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OrganizationQuerySet(RecordQuerySet):
+    def within(self, organization):
+        """`organization` and its bodies at every depth: its children, their children…
+        (RATS-SCO within SCO).
+
+        Walks down the tree when called, one query a level (bodies are few and the tree
+        shallow), and returns a queryset of those it found. A loop in the tree, which
+        clean() refuses, cannot make the walk go on for ever.
+        """
+        found = {organization.pk}
+        level = found
+        while level:
+            children = Organization.objects.filter(parent__in=level).values_list("pk", flat=True)
+            level = set(children) - found
+            found |= level
+        return self.filter(pk__in=found)
+
+
 class Organization(Cited, Record):
     Kind = OrganizationKind
 
@@ -328,6 +346,7 @@ class Organization(Cited, Record):
     founded = PartialDateField(blank=True)
     description = models.TextField(blank=True)
 
+    objects = OrganizationQuerySet.as_manager()
     natural_key_fields = ("slug",)
 
     history = HistoricalRecords()

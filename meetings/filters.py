@@ -1,7 +1,13 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from cooperation.filters import FreeTextFilter, OrganizationFilter, PersonFilter
+from cooperation.filters import (
+    FreeTextFilter,
+    OnlyItselfFilter,
+    OrganizationFilter,
+    PersonFilter,
+    RollUp,
+)
 from cooperation.models import Topic
 from meetings.models import Meeting, Participant
 
@@ -15,6 +21,7 @@ class MeetingFilter(django_filters.FilterSet):
     )
     place = FreeTextFilter(label="Place", method="at_place", help_text="City or country.")
     organization = OrganizationFilter(label="Organization", method="with_organization")
+    only_itself = OnlyItselfFilter(label="Only that organization itself, not its bodies")
     person = PersonFilter(label="Person", method="with_person")
     topic = django_filters.ModelChoiceFilter(
         label="Topic",
@@ -27,6 +34,10 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = []
+
+    # The organization asked for and the bodies the list includes or leaves out, once
+    # the list is filtered by an organization: the page says which.
+    roll_up = None
 
     def between(self, queryset, name, value):
         if value.start:
@@ -43,9 +54,13 @@ class MeetingFilter(django_filters.FilterSet):
         )
 
     def with_organization(self, queryset, name, organization):
-        return queryset.filter(
-            Exists(Participant.objects.filter(meeting=OuterRef("pk"), organization=organization))
+        """Meetings the organization, or unless "only itself" is ticked any of its bodies,
+        took part in."""
+        self.roll_up = RollUp.of(organization, self.form.cleaned_data.get("only_itself"))
+        participants = Participant.objects.filter(
+            meeting=OuterRef("pk"), organization__in=self.roll_up.organizations
         )
+        return queryset.filter(Exists(participants))
 
     def with_person(self, queryset, name, person):
         return queryset.filter(

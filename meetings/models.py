@@ -30,10 +30,10 @@ class MeetingKind(models.TextChoices):
 
 
 class MeetingQuerySet(RecordQuerySet):
-    def involving(self, organization):
-        """Meetings the organization took part in, each once (no join to repeat them)."""
+    def involving(self, organizations):
+        """Meetings any of `organizations` took part in, each once (no join to repeat them)."""
         return self.filter(
-            pk__in=Participant.objects.filter(organization=organization).values("meeting")
+            pk__in=Participant.objects.filter(organization__in=organizations).values("meeting")
         )
 
 
