@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
 from cooperation.admin_base import CITATION, CitedInline, CitedRowForm, EntryForms, RecordAdmin
@@ -85,8 +87,30 @@ class FollowUpForm(CitedRowForm):
         return cleaned
 
 
+class PartyRows(BaseInlineFormSet):
+    """An agreement's parties: one that an event names as the party that acted stays
+    until that event names another."""
+
+    def clean(self):
+        super().clean()
+        leaving = [form.instance.organization_id for form in self.deleted_forms if form.instance.pk]
+        if not leaving:
+            return
+        acts = AgreementEvent.objects.filter(
+            agreement=self.instance, acting_party__in=leaving
+        ).select_related("acting_party")
+        refusals = [
+            f"{event.acting_party.short_name} cannot be removed from the parties: the event "
+            f"“{event}” names it as the party that acted. Change that event first."
+            for event in acts.order_by("date_first", "pk")
+        ]
+        if refusals:
+            raise ValidationError(refusals)
+
+
 class PartyInline(CitedInline, admin.TabularInline):
     model = AgreementParty
+    formset = PartyRows
     extra = 2
     autocomplete_fields = ["organization", "source"]
     fields = ["organization", "source", "passage"]
@@ -100,8 +124,18 @@ class EventInline(CitedInline, admin.TabularInline):
     model = AgreementEvent
     form = EventForm
     extra = 1
-    autocomplete_fields = ["meeting", "source"]
-    fields = ["kind", "date", "meeting", "description", "source", "passage"]
+    autocomplete_fields = ["acting_party", "meeting", "country", "source"]
+    fields = [
+        "kind",
+        "date",
+        "acting_party",
+        "meeting",
+        "city",
+        "country",
+        "description",
+        "source",
+        "passage",
+    ]
     ordering = ["date_first", "date_last", "pk"]
 
 
@@ -138,7 +172,7 @@ class FollowUpOfAgreementInline(FollowUpInline):
 @admin.register(Agreement)
 class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
     list_display = ["title", "kind", "party_names", "status_display", "open_follow_ups"]
-    list_filter = ["kind", "topics"]
+    list_filter = ["kind", "entry_into_force", "topics"]
     search_fields = [
         "title",
         "summary",
@@ -147,7 +181,10 @@ class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
         "parties__other_names__name",
     ]
     autocomplete_fields = ["topics", "source"]
-    fieldsets = [(None, {"fields": ["title", "kind", "topics", "summary"]}), CITATION]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", "entry_into_force", "topics", "summary"]}),
+        CITATION,
+    ]
     inlines = [PartyInline, EventInline, FollowUpOfAgreementInline]
 
     def get_queryset(self, request):
@@ -176,11 +213,11 @@ class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
 
 @admin.register(AgreementEvent)
 class AgreementEventAdmin(EntryForms, RecordAdmin):
-    list_display = ["agreement", "kind", "date", "meeting"]
+    list_display = ["agreement", "kind", "date", "acting_party", "meeting"]
     list_filter = ["kind"]
-    list_select_related = ["agreement", "meeting"]
+    list_select_related = ["agreement", "acting_party", "meeting"]
     search_fields = ["agreement__title", "description", "meeting__title"]
-    autocomplete_fields = ["agreement", "meeting", "source"]
+    autocomplete_fields = ["agreement", "acting_party", "meeting", "country", "source"]
     ordering = ["-date_first", "-date_last", "-pk"]
 
     # Each write of an event inside Agreement.events_changing(), as on the pages above.
@@ -229,8 +266,9 @@ class FollowUpAdmin(EntryForms, RecordAdmin):
 class AgreementEventAtMeetingInline(EventInline):
     fk_name = "meeting"
     search_box_widths = {"agreement": "24em"}
-    autocomplete_fields = ["agreement", "source"]
-    fields = ["agreement", "kind", "date", "description", "source", "passage"]
+    # Its place is the meeting's.
+    autocomplete_fields = ["agreement", "acting_party", "source"]
+    fields = ["agreement", "kind", "date", "acting_party", "description", "source", "passage"]
     verbose_name = "agreement event at this meeting"
     verbose_name_plural = "agreement events at this meeting"
 

@@ -3,6 +3,7 @@
 import datetime
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from cooperation.models import (
     Cited,
+    Country,
     Organization,
     OrganizationName,
     Person,
@@ -50,7 +52,11 @@ class EventKind(models.TextChoices):
 
     @classmethod
     def pending(cls):
-        """Statuses of agreements still on their way, which can stall."""
+        """Statuses of agreements that may still be on their way, and so can stall.
+
+        "Signed" among them only while the agreement awaits its entry into force:
+        AgreementQuerySet.pending() and is_pending() say which, by one rule.
+        """
         return [
             cls.PROPOSED,
             cls.DRAFT_AGREED,
@@ -58,6 +64,47 @@ class EventKind(models.TextChoices):
             cls.UNDER_NEGOTIATION,
             cls.SIGNED,
         ]
+
+
+class EntryIntoForce(models.TextChoices):
+    """How an agreement takes effect: on its signature, or on a later act."""
+
+    NOT_RECORDED = "not_recorded", "Not recorded"
+    ON_SIGNATURE = "on_signature", "On signature"
+    LATER_ACT = "later_act", "On a later act (ratification, an exchange of notes, a date)"
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Which of an agreement's parties had signed it by a day: those that an event
+    "signed" names as the party that acted (AgreementPartyQuerySet.with_signature())."""
+
+    parties: tuple[str, ...] = ()  # their short names
+    signed: tuple[str, ...] = ()  # the short names of those that had signed
+
+    @classmethod
+    def of(cls, party_links):
+        """From an agreement's AgreementParty rows read with_signature(); named by their
+        organizations' names, as the status page names them."""
+        links = sorted(party_links, key=lambda link: (link.organization.name, link.organization.pk))
+        return cls(
+            parties=tuple(link.organization.short_name for link in links),
+            signed=tuple(link.organization.short_name for link in links if link.has_signed),
+        )
+
+    @property
+    def awaited(self):
+        """Some parties have signed and some have not yet. A signature that names no
+        party says nothing of who signed: it leaves no one awaited."""
+        return bool(self.signed) and len(self.signed) < len(self.parties)
+
+    def status_label(self, status):
+        """A status as the pages show it: "Signed by 1 of 2 parties: BNPT" while other
+        parties' signatures are awaited, otherwise the status's own label."""
+        if status == EventKind.SIGNED and self.awaited:
+            signed = ", ".join(self.signed)
+            return f"Signed by {len(self.signed)} of {len(self.parties)} parties: {signed}"
+        return EventKind(status).label if status else ""
 
 
 # What free text is matched against, as search documents; on PostgreSQL each has a GIN
@@ -218,14 +265,48 @@ class AgreementQuerySet(RecordQuerySet):
             )
         )
 
+    def pending(self, today=None):
+        """Still on their way: awaiting a next step, as the status (from `with_status()`)
+        and the signatures by `today` (by default the real today) say.
+
+        A signed agreement awaits its entry into force, unless it is recorded as entering
+        into force on signature and no party's signature is awaited any more. is_pending()
+        says the same of a row already fetched.
+        """
+        return self.filter(self.pending_condition(today or datetime.date.today()))
+
+    @staticmethod
+    def pending_condition(today):
+        """The condition pending() filters by."""
+        parties = AgreementParty.objects.filter(agreement=OuterRef("pk")).with_signature(today)
+        signature_awaited = Exists(parties.filter(has_signed=True)) & Exists(
+            parties.filter(has_signed=False)
+        )
+        in_force_on_signature = (
+            Q(status=EventKind.SIGNED, entry_into_force=EntryIntoForce.ON_SIGNATURE)
+            & ~signature_awaited
+        )
+        return Q(status__in=EventKind.pending()) & ~in_force_on_signature
+
+    @staticmethod
+    def is_pending(status, entry_into_force, signatures):
+        """pending() for one row already fetched: its `status`, `entry_into_force`, and
+        its Signatures by the same day."""
+        in_force_on_signature = (
+            status == EventKind.SIGNED
+            and entry_into_force == EntryIntoForce.ON_SIGNATURE
+            and not signatures.awaited
+        )
+        return status in EventKind.pending() and not in_force_on_signature
+
     def stalled(self, days, today=None):
         """Still on their way, with no event for more than `days` days before `today`.
 
         Needs `with_status()` first. An event dated only to a month or a year counts
         from its last possible day, so nothing is called stalled that might not be.
         """
-        cutoff = self.stalled_cutoff(days, today or datetime.date.today())
-        return self.filter(status__in=EventKind.pending(), last_activity__lt=cutoff)
+        today = today or datetime.date.today()
+        return self.pending(today).filter(last_activity__lt=self.stalled_cutoff(days, today))
 
     @staticmethod
     def stalled_cutoff(days, today):
@@ -235,10 +316,10 @@ class AgreementQuerySet(RecordQuerySet):
         return today - datetime.timedelta(days=days)
 
     @classmethod
-    def is_stalled(cls, status, last_activity, days, today):
-        """stalled() for one row already fetched, from its `status` and `last_activity`."""
+    def is_stalled(cls, status, entry_into_force, signatures, last_activity, days, today):
+        """stalled() for one row already fetched: is_pending(), and its `last_activity`."""
         return (
-            status in EventKind.pending()
+            cls.is_pending(status, entry_into_force, signatures)
             and last_activity is not None
             and last_activity < cls.stalled_cutoff(days, today)
         )
@@ -296,9 +377,17 @@ class Agreement(Cited, Record):
     """
 
     Kind = AgreementKind
+    EntryIntoForce = EntryIntoForce
 
     title = models.CharField(max_length=300, unique=True)
     kind = models.CharField(max_length=30, choices=Kind, default=Kind.MOU)
+    entry_into_force = models.CharField(
+        "enters into force",
+        max_length=20,
+        choices=EntryIntoForce,
+        default=EntryIntoForce.NOT_RECORDED,
+        help_text="Signed, it awaits nothing more only if it enters into force on signature.",
+    )
     parties = models.ManyToManyField(
         Organization, through="AgreementParty", related_name="agreements"
     )
@@ -327,6 +416,10 @@ class Agreement(Cited, Record):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_into_force__in=EntryIntoForce.values),
+                name="agreement_entry_into_force_valid",
             ),
         ]
         indexes = [
@@ -359,13 +452,28 @@ class Agreement(Cited, Record):
             ]
         super().save(*args, **kwargs)
 
-    def record_event(self, kind, date, *, meeting=None, description="", source=None, passage=""):
+    def record_event(
+        self,
+        kind,
+        date,
+        *,
+        meeting=None,
+        acting_party=None,
+        city="",
+        country=None,
+        description="",
+        source=None,
+        passage="",
+    ):
         """Add a step to the agreement's history, checked as a form would; returns it."""
         event = AgreementEvent(
             agreement=self,
             kind=kind,
             date=date,
             meeting=meeting,
+            acting_party=acting_party,
+            city=city,
+            country=country,
             description=description,
             source=source,
             passage=passage,
@@ -399,12 +507,26 @@ class Agreement(Cited, Record):
         cls.objects.filter(pk__in=pks).refresh_status()
 
 
+class AgreementPartyQuerySet(RecordQuerySet):
+    def with_signature(self, today):
+        """Each with `has_signed`: whether an event "signed" of its agreement names it as
+        the party that acted, dated so that it had certainly happened by `today`."""
+        signed = AgreementEvent.objects.filter(
+            agreement=OuterRef("agreement"),
+            acting_party=OuterRef("organization"),
+            kind=EventKind.SIGNED,
+            date_last__lte=today,
+        )
+        return self.annotate(has_signed=Exists(signed))
+
+
 class AgreementParty(Cited, Record):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="agreement_links"
     )
 
+    objects = AgreementPartyQuerySet.as_manager()
     natural_key_fields = ("agreement__title", "organization__slug")
 
     history = HistoricalRecords()
@@ -436,6 +558,15 @@ class AgreementEvent(Cited, Record):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind)
     date = PartialDateField()
+    acting_party = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="party that acted",
+        help_text="The party that signed (or acted) alone, if one did: one of the agreement's.",
+    )
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.PROTECT,
@@ -443,6 +574,17 @@ class AgreementEvent(Cited, Record):
         blank=True,
         related_name="agreement_events",
         help_text="The meeting where it happened, if it happened at one.",
+    )
+    city = models.CharField(
+        max_length=100, blank=True, help_text="Where it happened, if not at a meeting."
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where it happened, if not at a meeting.",
     )
     description = models.TextField(blank=True)
 
@@ -481,15 +623,52 @@ class AgreementEvent(Cited, Record):
         events = cls.objects.filter(pk__in=pks).values("agreement")
         Agreement.objects.filter(Q(pk__in=events) | Q(latest_event__in=pks)).refresh_status()
 
+    @property
+    def place(self):
+        """Where it happened, "Jakarta, Indonesia", when not at a meeting (an event at
+        a meeting takes the meeting's place)."""
+        return ", ".join(str(part) for part in (self.city, self.country) if part)
+
     def clean(self):
         super().clean()
+        errors = {}
+        if self.meeting_id:
+            place_given = {"city": self.city, "country": self.country_id}
+            for name in (name for name, value in place_given.items() if value):
+                errors[name] = (
+                    "It happened at a meeting, which gives its place: leave the place blank."
+                )
         # A date that clean_fields() refused is still text: nothing to compare.
-        if not (self.meeting_id and isinstance(self.date, PartialDate) and self.meeting.date):
-            return
-        if self.date.last < self.meeting.date.first or self.meeting.date.last < self.date.first:
-            raise ValidationError(
-                {"date": f"The meeting it happened at was on {self.meeting.date}."}
+        if self.meeting_id and isinstance(self.date, PartialDate) and self.meeting.date:
+            meeting_date = self.meeting.date
+            if self.date.last < meeting_date.first or meeting_date.last < self.date.first:
+                errors["date"] = f"The meeting it happened at was on {meeting_date}."
+        if self.acting_party_id:
+            refusal = self.acting_party_refusal()
+            if refusal:
+                errors["acting_party"] = refusal
+        if errors:
+            raise ValidationError(errors)
+
+    def acting_party_refusal(self):
+        """Why the party that acted cannot be named, if it is not one of the agreement's."""
+        if self.agreement_id is None:
+            return "Save the agreement with its parties first, then name the party that acted."
+        parties = list(
+            Organization.objects.filter(agreement_links__agreement=self.agreement_id).order_by(
+                "name", "pk"
             )
+        )
+        if any(party.pk == self.acting_party_id for party in parties):
+            return None
+        names = [party.short_name for party in parties]
+        if not names:
+            listed = "it has none yet"
+        elif len(names) == 1:
+            listed = f"its party is {names[0]}"
+        else:
+            listed = f"its parties are {', '.join(names[:-1])} and {names[-1]}"
+        return f"{self.acting_party.short_name} is not a party to this agreement: {listed}."
 
 
 class FollowUpState(models.TextChoices):

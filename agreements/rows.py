@@ -9,10 +9,19 @@ their parties, their open follow-ups), so a page of 50 rows and an export of
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.urls import reverse
 
-from agreements.models import Agreement, AgreementParty, AgreementQuerySet, EventKind, FollowUp
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementQuerySet,
+    EventKind,
+    FollowUp,
+    Signatures,
+)
+from cooperation.exports import partial_date_cells
 from cooperation.partial_dates import PartialDate
 
 # What a row needs from with_status(): values(*AGREEMENT_FIELDS).
@@ -20,6 +29,7 @@ AGREEMENT_FIELDS = (
     "pk",
     "title",
     "kind",
+    "entry_into_force",
     "status",
     "status_date",
     "status_meeting",
@@ -29,6 +39,25 @@ AGREEMENT_FIELDS = (
 CHUNK = 500  # rows fetched at a time by an export
 KIND_LABELS = dict(Agreement.Kind.choices)
 STATUS_LABELS = dict(EventKind.choices)
+
+
+class DaysSince(NamedTuple):
+    """Days from a date to a day: the fewest, from the last day the date can mean,
+    and the most, from its first. One number twice for a date known to the day."""
+
+    fewest: int | None
+    most: int | None
+
+
+def days_since(date, today):
+    """DaysSince from `date` (a PartialDate, or None for none) to `today`."""
+    if date is None:
+        return DaysSince(None, None)
+    fewest, most = (today - date.last).days, (today - date.first).days
+    if most >= 0:
+        # A date that may still be running ("2026" in 2026): at least none have passed.
+        fewest = max(fewest, 0)
+    return DaysSince(fewest, most)
 
 
 @dataclass(frozen=True)
@@ -51,9 +80,11 @@ class StatusRow:
     meeting_pk: int | None
     meeting_title: str | None
     last_activity: datetime.date | None
-    days_since: int | None
+    days_since: int | None  # the fewest days since its last activity
+    days_since_max: int | None  # the most: more than days_since for a month or a year
     stalled: bool
     parties: list[str] = field(default_factory=list)
+    signatures: Signatures = Signatures()
     open_follow_ups: list[OpenFollowUp] = field(default_factory=list)
     overdue: bool = False
 
@@ -66,6 +97,16 @@ class StatusRow:
         return STATUS_LABELS.get(self.status, "")
 
     @property
+    def status_wording(self):
+        """The status as the page shows it: "Signed by 1 of 2 parties: BNPT"."""
+        return self.signatures.status_label(self.status)
+
+    @property
+    def next_due(self):
+        """The earliest due date of its open follow-ups, None when none has one."""
+        return min((f.due for f in self.open_follow_ups if f.due), default=None)
+
+    @property
     def url(self):
         return reverse("agreements:agreement_detail", args=[self.pk])
 
@@ -74,20 +115,24 @@ class StatusRow:
         return reverse("meetings:meeting_detail", args=[self.meeting_pk]) if self.meeting_pk else ""
 
     def as_record(self):
+        """The row as exports write it: each date as written with its first and last
+        day (its last activity is its status event's date), days since as both bounds."""
         return {
             "id": self.pk,
             "title": self.title,
             "kind": self.kind_label,
             "parties": self.parties,
             "status": self.status_label,
-            "status_date": self.status_date.iso if self.status_date else "",
+            **partial_date_cells("status_date", self.status_date),
             "set_at_meeting": self.meeting_title or "",
-            "last_activity": self.last_activity.isoformat() if self.last_activity else "",
-            "days_since_last_activity": self.days_since,
+            **partial_date_cells("last_activity", self.status_date),
+            "days_since_min": self.days_since,
+            "days_since_max": self.days_since_max,
             "stalled": self.stalled,
             "overdue": self.overdue,
+            **partial_date_cells("next_due", self.next_due),
             "open_follow_ups": [
-                {"action": f.action, "owed_by": f.owed_by, "due": f.due.iso if f.due else ""}
+                {"action": f.action, "owed_by": f.owed_by, **partial_date_cells("due", f.due)}
                 for f in self.open_follow_ups
             ],
         }
@@ -101,13 +146,15 @@ def rows_of(agreements, filters):
     """
     today, stalled_days = filters.today, filters.stalled_days
     ids = [agreement["pk"] for agreement in agreements]
-    parties = party_names(ids)
+    signatures = signatures_of(ids, today)
     follow_ups = open_follow_ups(ids, filters.as_of_day, today)
     rows = []
     for agreement in agreements:
         last_activity = agreement["last_activity"]
-        days_since = (today - last_activity).days if last_activity else None
+        # The status event is the latest activity: its date's last day is last_activity.
+        fewest, most = days_since(agreement["status_date"], today)
         owed = follow_ups.get(agreement["pk"], [])
+        signed = signatures.get(agreement["pk"], Signatures())
         rows.append(
             StatusRow(
                 pk=agreement["pk"],
@@ -118,11 +165,18 @@ def rows_of(agreements, filters):
                 meeting_pk=agreement["status_meeting"],
                 meeting_title=agreement["status_meeting_title"],
                 last_activity=last_activity,
-                days_since=days_since,
+                days_since=fewest,
+                days_since_max=most,
                 stalled=AgreementQuerySet.is_stalled(
-                    agreement["status"], last_activity, stalled_days, today
+                    agreement["status"],
+                    agreement["entry_into_force"],
+                    signed,
+                    last_activity,
+                    stalled_days,
+                    today,
                 ),
-                parties=parties.get(agreement["pk"], []),
+                parties=list(signed.parties),
+                signatures=signed,
                 open_follow_ups=owed,
                 overdue=any(f.overdue for f in owed),
             )
@@ -164,6 +218,26 @@ def party_names(agreement_ids, leaving_out=None):
     for agreement, acronym, name in links:
         names[agreement].append(acronym or name)
     return names
+
+
+def signatures_of(agreement_ids, today):
+    """{agreement: its Signatures by `today`}, its parties named and ordered as party_names()
+    names them, in the same one query."""
+    parties, signed = defaultdict(list), defaultdict(list)
+    links = (
+        AgreementParty.objects.filter(agreement__in=agreement_ids)
+        .with_signature(today)
+        .order_by("organization__name", "organization__pk")
+        .values_list("agreement", "organization__acronym", "organization__name", "has_signed")
+    )
+    for agreement, acronym, name, has_signed in links:
+        parties[agreement].append(acronym or name)
+        if has_signed:
+            signed[agreement].append(acronym or name)
+    return {
+        agreement: Signatures(tuple(names), tuple(signed[agreement]))
+        for agreement, names in parties.items()
+    }
 
 
 def open_follow_ups(agreement_ids, as_of, today):

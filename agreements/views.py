@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from agreements.filters import DEFAULT_STALLED_DAYS, SORT_COLUMNS, AgreementFilter
-from agreements.models import Agreement, EventKind
-from agreements.rows import AGREEMENT_FIELDS, batched, each_row, rows_of
+from agreements.models import Agreement, EventKind, Signatures
+from agreements.rows import AGREEMENT_FIELDS, batched, days_since, each_row, rows_of
 from agreements.timeline import agreement_timeline
 from cooperation import exports
 from cooperation.middleware import form_reads_query
@@ -90,18 +90,21 @@ def query_without(request, *names):
     return query.urlencode()
 
 
+# Each date as written, then its first and last possible day (exports.partial_date_cells).
 CSV_COLUMNS = [
     "id",
     "title",
     "kind",
     "parties",
     "status",
-    "status_date",
+    *exports.partial_date_headings("status_date"),
     "set_at_meeting",
-    "last_activity",
-    "days_since_last_activity",
+    *exports.partial_date_headings("last_activity"),
+    "days_since_min",
+    "days_since_max",
     "stalled",
     "overdue",
+    *exports.partial_date_headings("next_due"),
     "open_follow_ups",
 ]
 
@@ -157,13 +160,17 @@ def agreement_detail(request, pk):
     agreement = get_object_or_404(
         Agreement.objects.with_status().select_related("source").prefetch_related("topics"), pk=pk
     )
-    party_links = list(agreement.party_links.select_related("organization__home_country", "source"))
-    events = list(
-        agreement.events.select_related("meeting__country", "source").order_by(
-            "date_first", "date_last", "pk"
+    today = datetime.date.today()
+    party_links = list(
+        agreement.party_links.with_signature(today).select_related(
+            "organization__home_country", "source"
         )
     )
-    today = datetime.date.today()
+    events = list(
+        agreement.events.select_related(
+            "acting_party", "meeting__country", "country", "source"
+        ).order_by("date_first", "date_last", "pk")
+    )
     follow_ups = list(
         agreement.follow_ups.select_related(
             "responsible_organization",
@@ -181,10 +188,12 @@ def agreement_detail(request, pk):
     meetings.update({f.meeting.pk: f.meeting for f in follow_ups if f.meeting})
     context = {
         "agreement": agreement,
+        "status_label": Signatures.of(party_links).status_label(agreement.status),
         "party_links": party_links,
         "events": events,
         "follow_ups": follow_ups,
         "today": today,
+        "days_since": days_since(agreement.status_date, today),
         "meetings": sorted(meetings.values(), key=lambda m: m.date.sort_key()),
         "timeline": agreement_timeline(events, today),
         "citations": citations_by_source(

@@ -23,6 +23,25 @@ class _Lines:
         return line
 
 
+def partial_date_headings(name):
+    """The three columns partial_date_cells() writes for `name`."""
+    return [name, f"{name}_first", f"{name}_last"]
+
+
+def partial_date_cells(name, date):
+    """A PartialDate as every export writes it: as written under `name` ("2011"), and
+    the first and last day it can mean, ISO, under `<name>_first` and `<name>_last`.
+
+    Never one made-up day: "2011" is 2011-01-01 to 2011-12-31, not either of them.
+    An unknown date (None) is written empty, its days None.
+    """
+    return {
+        name: date.iso if date else "",
+        f"{name}_first": date.first.isoformat() if date else None,
+        f"{name}_last": date.last.isoformat() if date else None,
+    }
+
+
 def csv_lines(header, rows):
     """The lines of a CSV file: `header`, then each of `rows` (a sequence of cells).
 

@@ -93,10 +93,12 @@ def test_numbers_the_site_writes_stay_numbers(analyst_client, db):
     text = content(analyst_client.get("/agreements/?format=csv"))
     (row,) = csv.DictReader(io.StringIO(text))
     assert row["id"] == str(agreement.pk)
-    assert row["days_since_last_activity"] == "-3"
+    assert row["days_since_min"] == row["days_since_max"] == "-3"
     # Unquoted, so a spreadsheet reads them as numbers (this reader makes them floats).
-    _, cells = csv.reader(io.StringIO(text), quoting=csv.QUOTE_NONNUMERIC)
-    assert cells[0] == agreement.pk and cells[8] == -3
+    header, cells = csv.reader(io.StringIO(text), quoting=csv.QUOTE_NONNUMERIC)
+    cell = dict(zip(header, cells, strict=True))
+    assert cell["id"] == agreement.pk
+    assert cell["days_since_min"] == cell["days_since_max"] == -3
 
 
 def test_json_keeps_the_texts_exactly(analyst_client, hostile):
