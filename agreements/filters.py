@@ -9,7 +9,13 @@ from django.utils.functional import cached_property
 from django_filters.widgets import BaseCSVWidget
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
-from cooperation.filters import FreeTextFilter, OnlyItselfFilter, OrganizationFilter, RollUp
+from cooperation.filters import (
+    DayRangeWidget,
+    FreeTextFilter,
+    OnlyItselfFilter,
+    OrganizationFilter,
+    RollUp,
+)
 from cooperation.forms import AS_OF_FIELD, MAX_WORDS
 from cooperation.models import Country, Topic
 
@@ -104,7 +110,7 @@ class AgreementFilter(django_filters.FilterSet):
     last_activity = django_filters.DateFromToRangeFilter(
         label="Last activity between",
         field_name="last_activity",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DayRangeWidget(names=("Last activity from", "Last activity until")),
     )
     sort = NullsLastOrderingFilter(
         fields=[(key, parameter) for parameter, _, key in SORT_COLUMNS],

@@ -58,3 +58,18 @@ class RollUp:
 
 class PersonFilter(django_filters.Filter):
     field_class = staticmethod(person_field)
+
+
+class DayRangeWidget(django_filters.widgets.DateRangeWidget):
+    """Two day boxes, each with a name of its own: the form's <label> points at the
+    first only, and a box without a name is one that a screen reader cannot announce."""
+
+    def __init__(self, names, attrs=None):
+        super().__init__(attrs={"type": "date", **(attrs or {})})
+        self.names = names
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for box, box_name in zip(context["widget"]["subwidgets"], self.names, strict=True):
+            box["attrs"]["aria-label"] = box_name
+        return context

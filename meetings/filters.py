@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from cooperation.filters import (
+    DayRangeWidget,
     FreeTextFilter,
     OnlyItselfFilter,
     OrganizationFilter,
@@ -16,7 +17,7 @@ class MeetingFilter(django_filters.FilterSet):
     date = django_filters.DateFromToRangeFilter(
         label="Between",
         method="between",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DayRangeWidget(names=("Between, from", "Between, until")),
         help_text="Meetings that certainly fell between these days.",
     )
     place = FreeTextFilter(label="Place", method="at_place", help_text="City or country.")
