@@ -7,7 +7,12 @@ AppConfig.ready(): the template that draws the part, and a function
 is the day asked for, None for today). The page shows the parts in the order of their
 `position`, after its own memberships and posts and before its sources; each part's
 template reads its values as `part.NAME`.
+
+An app can also say which act decided the start or the end of the page's memberships and
+posts (meetings: "decided at the Astana summit"), with set_decided_at(); see decided_at().
 """
+
+from typing import NamedTuple
 
 _parts = []  # (position, template name, function)
 
@@ -32,3 +37,32 @@ def empty_parts():
         {"template_name": template_name}
         for _, template_name, _ in sorted(_parts, key=lambda part: part[0])
     ]
+
+
+class Decided(NamedTuple):
+    """What decided a start or an end, as the page shows it: its name and its page."""
+
+    text: str
+    url: str
+
+
+_find_decided = None  # the function set_decided_at() was given
+
+
+def set_decided_at(function):
+    """Let an app tell what decided the page's memberships and posts.
+
+    `function(memberships, positions)` returns {(record, "start" or "end"): Decided} for
+    the records it knows a decision of, in one query for all of them.
+    """
+    global _find_decided
+    _find_decided = function
+
+
+def decided_at(memberships, positions):
+    """Give each of `memberships` and `positions` `start_decided` and `end_decided`: the
+    Decided that made it start or end, or None."""
+    found = _find_decided(memberships, positions) if _find_decided else {}
+    for record in [*memberships, *positions]:
+        record.start_decided = found.get((record, "start"))
+        record.end_decided = found.get((record, "end"))

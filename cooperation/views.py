@@ -150,6 +150,8 @@ def organization_detail(request, slug):
     )
     for record in positions:
         record.confirmed_before = confirmed_before(record, day)
+    # The meetings that decided their starts and ends, when the meetings app is there.
+    organization_page.decided_at(memberships, positions)
     context = {
         "organization": organization,
         "as_of_form": as_of_form,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cooperation.admin_base import CITATION, CitedInline, CitedRowForm, EntryForms, RecordAdmin
-from meetings.models import Meeting, Outcome, Participant
+from meetings.models import Decision, Meeting, Outcome, Participant
 
 
 class ParticipantForm(CitedRowForm):
@@ -53,6 +53,22 @@ class OutcomeInline(CitedInline, admin.TabularInline):
     fields = ["kind", "organization", "description", "source", "passage"]
 
 
+class DecisionInline(CitedInline, admin.TabularInline):
+    model = Decision
+    extra = 0
+    autocomplete_fields = ["membership", "position", "source"]
+    # What the names of the memberships and posts in the rows' search boxes need.
+    rows_select_related = [
+        "membership__organization",
+        "membership__country",
+        "position__organization",
+        "position__holder",
+    ]
+    fields = ["membership", "position", "change", "source", "passage"]
+    verbose_name = "membership or post decided here"
+    verbose_name_plural = "memberships and posts decided here"
+
+
 @admin.register(Meeting)
 class MeetingAdmin(EntryForms, RecordAdmin):
     list_display = ["date", "title", "kind", "city", "country"]
@@ -74,7 +90,7 @@ class MeetingAdmin(EntryForms, RecordAdmin):
         ("What about", {"fields": ["purpose", "topics", "summary"]}),
         CITATION,
     ]
-    inlines = [ParticipantInline, OutcomeInline]
+    inlines = [ParticipantInline, OutcomeInline, DecisionInline]
 
 
 @admin.register(Participant)
@@ -101,4 +117,29 @@ class OutcomeAdmin(EntryForms, RecordAdmin):
     list_select_related = ["meeting", "organization"]
     search_fields = ["description", "meeting__title"]
     autocomplete_fields = ["meeting", "organization", "source"]
+    ordering = ["-meeting__date_first", "pk"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(EntryForms, RecordAdmin):
+    list_display = ["meeting", "change", "membership", "position"]
+    list_filter = ["change"]
+    list_select_related = [
+        "meeting",
+        "membership__organization",
+        "membership__country",
+        "position__organization",
+        "position__holder",
+    ]
+    search_fields = [
+        "meeting__title",
+        "membership__country__name",
+        "membership__organization__name",
+        "membership__organization__acronym",
+        "position__title",
+        "position__holder__name",
+        "position__organization__name",
+        "position__organization__acronym",
+    ]
+    autocomplete_fields = ["meeting", "membership", "position", "source"]
     ordering = ["-meeting__date_first", "pk"]

@@ -1,6 +1,6 @@
 """Meetings: who met whom, where and when, about what, and what came of it."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from cooperation.models import (
     Cited,
     Country,
+    Membership,
     Organization,
     Person,
     Position,
@@ -16,7 +17,7 @@ from cooperation.models import (
     RecordQuerySet,
     Topic,
 )
-from cooperation.partial_dates import PartialDateField
+from cooperation.partial_dates import PartialDate, PartialDateField
 
 
 class MeetingKind(models.TextChoices):
@@ -193,3 +194,145 @@ class Outcome(Cited, Record):
 
     def __str__(self):
         return self.description
+
+
+class DecisionChange(models.TextChoices):
+    START = "start", "Start"
+    END = "end", "End"
+
+
+ONE_RECORD_DECIDED = "Name the membership or the post it decided: one of them, not both."
+
+
+class DecisionQuerySet(RecordQuerySet):
+    def get_by_natural_key(self, *key):
+        """A decision's key names its membership or its post; every lookup of the other
+        one is None, which is read as "it has none"."""
+        lookups = dict(zip(self.model.natural_key_fields, key, strict=True))
+        for side in ("membership", "position"):
+            names = [name for name in lookups if name.startswith(f"{side}__")]
+            if all(lookups[name] is None for name in names):
+                for name in names:
+                    del lookups[name]
+                lookups[f"{side}__isnull"] = True
+        return self.get(**lookups)
+
+
+class Decision(Cited, Record):
+    """A meeting deciding the start or the end of a membership or a post: the summit that
+    admitted a member, the meeting that appointed a director.
+
+    It lives here, not on Membership and Position, because the core app knows nothing of
+    meetings. A decision may take effect later than the meeting (an appointment from
+    1 January), never earlier.
+    """
+
+    Change = DecisionChange
+
+    # PROTECT: a meeting that decided something is not deleted with its decisions unseen.
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name="post",
+    )
+    change = models.CharField(
+        max_length=10, choices=Change, help_text="Which of its dates the meeting decided."
+    )
+
+    natural_key_fields = (
+        "membership__organization__slug",
+        "membership__country__code",
+        "membership__status",
+        "membership__start",
+        "position__organization__slug",
+        "position__title",
+        "position__holder__slug",
+        "position__attested",
+        "change",
+    )
+    objects = DecisionQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(change__in=DecisionChange.values), name="decision_change_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(membership__isnull=False, position__isnull=True)
+                | Q(membership__isnull=True, position__isnull=False),
+                name="decision_membership_or_position",
+                violation_error_message=ONE_RECORD_DECIDED,
+            ),
+            models.UniqueConstraint(
+                fields=["membership", "change"],
+                name="decision_unique_membership_change",
+                violation_error_message="A meeting is already recorded as deciding this "
+                "change of this membership.",
+            ),
+            models.UniqueConstraint(
+                fields=["position", "change"],
+                name="decision_unique_position_change",
+                violation_error_message="A meeting is already recorded as deciding this "
+                "change of this post.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_change_display()} of {self.decided}"
+
+    @property
+    def decided(self):
+        """The membership or the post whose start or end the meeting decided."""
+        return self.membership or self.position
+
+    def clean(self):
+        super().clean()
+        decided = self.decided
+        if decided is None or not decided.dates_are_valid():
+            return  # the constraint names what is missing; wrong dates are refused there
+        what = "membership" if isinstance(decided, Membership) else "post"
+        if self.change == self.Change.START:
+            date = decided.start
+            if not date:
+                raise ValidationError(
+                    {"change": f"No start is recorded for this {what}: record its start first."}
+                )
+        elif self.change == self.Change.END:
+            date = decided.end
+            if not date and not decided.ended:
+                raise ValidationError(
+                    {
+                        "change": f"No end is recorded for this {what}: record its end "
+                        "(or mark it as ended) first."
+                    }
+                )
+        else:
+            return
+        # On a new meeting's page the meeting is not saved yet: read the one the row is on.
+        meeting_date = getattr(related_or_none(self, "meeting"), "date", None)
+        if date and isinstance(meeting_date, PartialDate) and meeting_date.first > date.last:
+            on = "on" if meeting_date.precision == "day" else "in"
+            # Not on the meeting field: on the meeting's page the rows do not show it.
+            raise ValidationError(
+                f"This meeting was {on} {meeting_date}, after the "
+                f"{self.get_change_display().lower()} it decided ({date})."
+            )
+
+
+def related_or_none(record, name):
+    """The record that `record.name` points to, saved or not (a page's rows point to the
+    record the page is entering); None when it points to none."""
+    try:
+        return getattr(record, name)
+    except ObjectDoesNotExist:
+        return None

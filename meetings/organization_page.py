@@ -1,12 +1,14 @@
 """The meetings part of an organization's page (cooperation/organization_page.py): the
-meetings the organization or any of its bodies, at every depth, took part in."""
+meetings the organization or any of its bodies, at every depth, took part in; and the
+meetings that decided its memberships and posts."""
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from cooperation.models import Organization
-from meetings.models import Meeting, Participant
+from cooperation.organization_page import Decided
+from meetings.models import Decision, Meeting, Participant
 
 LATEST = 50  # meetings listed on an organization's page
 
@@ -62,3 +64,19 @@ def mark_bodies(meetings, organization, bodies):
             for pk, body in bodies.items()
             if pk in there and organization.pk not in there
         ]
+
+
+def decided_at(memberships, positions):
+    """The meetings that decided the starts and ends of `memberships` and `positions`:
+    {(membership or post, "start" or "end"): Decided}, in one query."""
+    if not memberships and not positions:
+        return {}
+    decisions = Decision.objects.filter(
+        Q(membership__in=memberships) | Q(position__in=positions)
+    ).select_related("meeting", "membership", "position")
+    return {
+        (decision.decided, decision.change): Decided(
+            str(decision.meeting), decision.meeting.get_absolute_url()
+        )
+        for decision in decisions
+    }

@@ -50,6 +50,15 @@ def meeting_detail(request, pk):
         ).order_by("pk")
     )
     outcomes = list(meeting.outcomes.select_related("organization", "source").order_by("pk"))
+    decisions = list(
+        meeting.decisions.select_related(
+            "membership__organization",
+            "membership__country",
+            "position__organization",
+            "position__holder",
+            "source",
+        ).order_by("change", "pk")
+    )
     # Reverse relations: agreements depend on meetings, not the other way round.
     agreement_events = list(
         meeting.agreement_events.select_related("agreement", "source").order_by(
@@ -65,6 +74,7 @@ def meeting_detail(request, pk):
         [("The meeting", meeting)]
         + [(f"Participant: {p.who}", p) for p in people]
         + [(f"{o.get_kind_display()}: {o.description}", o) for o in outcomes]
+        + [(str(d), d) for d in decisions]
         + [(f"{e.agreement}: {e.get_kind_display()}", e) for e in agreement_events]
         + [(f"Follow-up: {f.action}", f) for f in follow_ups]
     )
@@ -72,6 +82,7 @@ def meeting_detail(request, pk):
         "meeting": meeting,
         "participants": people,
         "outcomes": outcomes,
+        "decisions": decisions,
         "agreement_events": agreement_events,
         "follow_ups": follow_ups,
         "citations": citations_by_source(cited),

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from agreements.models import Agreement, AgreementEvent, FollowUp
 from cooperation.models import Country, Membership, Organization, Person, Position, Source, Topic
-from meetings.models import Meeting, Outcome, Participant
+from meetings.models import Decision, Meeting, Outcome, Participant
 from tests import factories
 
 # Who may do what, by kind of record. A model registered in the admin but missing here
@@ -24,6 +24,7 @@ KINDS = {
         Meeting,
         Participant,
         Outcome,
+        Decision,
         Agreement,
         AgreementEvent,
         FollowUp,

@@ -19,7 +19,7 @@ from cooperation.models import (
     Topic,
 )
 from cooperation.roles import ANALYSTS, EMBASSY_STAFF
-from meetings.models import Meeting, Outcome, Participant
+from meetings.models import Decision, Meeting, Outcome, Participant
 
 
 def country(code):
@@ -150,6 +150,23 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     description = "Both sides agreed to meet again."
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A summit that admitted a member on the day it met."""
+
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory, date="2017-06-09")
+    position = None
+    # A membership, unless a post is given: a decision names one of them.
+    membership = factory.Maybe(
+        "position",
+        yes_declaration=None,
+        no_declaration=factory.SubFactory(MembershipFactory, start="2017-06-09"),
+    )
+    change = Decision.Change.START
 
 
 class AgreementFactory(factory.django.DjangoModelFactory):

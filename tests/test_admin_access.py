@@ -51,6 +51,7 @@ def one_of_everything(tashkent, analyst):
     AccessAttempt.objects.create(**visit, failures_since_start=1)
     AccessFailureLog.objects.create(**visit)
     AccessLog.objects.create(**visit)
+    factories.DecisionFactory()  # the report states no decision
 
 
 def test_every_model_in_the_admin_has_known_access_rules():

@@ -29,6 +29,7 @@ def many_of_everything(tashkent):
         factories.AgreementFactory()
         factories.TopicFactory()
         factories.SourceFactory(title=f"Cable {number}", slug=f"cable-{number}")
+    factories.DecisionFactory()  # the report records none, and each page needs one
 
 
 def select_sizes(html):

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from agreements.models import Agreement, AgreementEvent, FollowUp
 from cooperation.models import Country, Membership, Organization, Person, Position, Source, Topic
-from meetings.models import Meeting, Outcome, Participant
+from meetings.models import Decision, Meeting, Outcome, Participant
 from tests import factories
 from tests.admin_forms import admin_url, autocomplete, changelist_results
 from tests.admin_records import DOMAIN, KINDS, label
@@ -44,7 +44,11 @@ def make_records(count):
             responsible_person=factories.PersonFactory(),
             due="2014-01",
         )
-        factories.MembershipFactory(organization=rats, country=member, start=str(2001 + number))
+        admitted = factories.MembershipFactory(
+            organization=rats, country=member, start=str(2001 + number)
+        )
+        factories.DecisionFactory(meeting=meeting, membership=admitted)
+        factories.DecisionFactory(meeting=meeting, membership=None, position=post)
 
 
 # Six on every list: the session and the user, the user's and the group's permissions,
@@ -56,6 +60,7 @@ CHANGELIST_QUERIES = {
     Agreement: 11,  # + the parties of the page's agreements, + the topics to filter by
     AgreementEvent: 9,
     Country: 9,
+    Decision: 9,
     FollowUp: 9,
     Meeting: 10,  # + the topics to filter by
     Membership: 9,  # filtered by kind and status, which are choices: no query

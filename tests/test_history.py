@@ -30,7 +30,7 @@ def domain_models():
 
 def test_every_domain_model_keeps_a_history_and_a_version():
     models = domain_models()
-    assert len(models) == 15
+    assert len(models) == 16
     assert set(recorded_models()) == set(models)
     for model in models:
         assert issubclass(model, Record), model

@@ -10,6 +10,7 @@ from tests.factories import (
     AgreementEventFactory,
     AgreementFactory,
     AgreementPartyFactory,
+    DecisionFactory,
     FollowUpFactory,
     MeetingFactory,
     MembershipFactory,
@@ -75,6 +76,20 @@ def meeting_on_a_partial_date():
     return meeting, MeetingFactory(date="2011-05", title="Visit")
 
 
+def decision_of_a_membership():
+    decision = DecisionFactory()
+    other_country = MembershipFactory(
+        organization=decision.membership.organization, country=country("KZ"), start="2017-06-09"
+    )
+    return decision, DecisionFactory(meeting=decision.meeting, membership=other_country)
+
+
+def decision_of_a_post():
+    post = PositionFactory(start="2017-06-09", holder=None)
+    decision = DecisionFactory(membership=None, position=post)
+    return decision, DecisionFactory(meeting=decision.meeting)
+
+
 def pair(factory):
     def build():
         return factory(), factory()
@@ -103,6 +118,8 @@ NATURAL_KEY_CASES = {
     "agreement event": event_on_a_partial_date,
     "follow-up with no agreement": follow_up_with_no_agreement,
     "follow-up on an agreement": lambda: follow_up_with_no_agreement()[::-1],
+    "decision of a membership": decision_of_a_membership,
+    "decision of a post": decision_of_a_post,
 }
 
 

@@ -99,12 +99,13 @@ QUERIES = {
     "agreement": 12,
     "meetings": 12,
     "meetings, filtered": 15,  # +2: the organization and its bodies (Organization.within)
-    "meeting": 13,
+    "meeting": 14,  # +1: the memberships and posts it decided
     "organizations": 9,
     # +6: its agreements part and its meetings part each read the organization and its
     # bodies (Organization.within, two queries), and the agreements part its follow-ups (two).
-    "organization": 23,
-    "organization as of a day": 23,
+    # +1: the meetings that decided its memberships and posts.
+    "organization": 24,
+    "organization as of a day": 24,
     "organization's countries as CSV": 9,
 }
 

@@ -151,6 +151,8 @@ def world(tashkent):
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="10.0.0.1", attempt_time=timezone.now())
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", locked_out=False)
+    # The Tashkent report states no decision: one, so that their pages have a record.
+    factories.DecisionFactory()
     return {
         "agreement": Agreement.objects.first(),
         "meeting": Meeting.objects.first(),
