@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cooperation.models import Organization
 from tests import factories
+from tests.organization_pages import page_part
 
 BNPT_MOU = "MOU on Counter-terrorism Cooperation between RATS-SCO and BNPT"
 ASEAN_MOU = "MOU on Counter-terrorism Cooperation between RATS-SCO and the ASEAN Secretariat"
@@ -22,16 +23,6 @@ def content(response):
     if response.streaming:
         return b"".join(response.streaming_content).decode()
     return response.content.decode()
-
-
-def page_part(response, app):
-    """The values of `app`'s part of an organization's page."""
-    (part,) = [
-        part
-        for part in response.context["parts"]
-        if part["template_name"] == f"organization_page/{app}.html"
-    ]
-    return part
 
 
 def section(html, heading, next_heading):

@@ -7,6 +7,7 @@ import pytest
 from agreements.models import Agreement
 from meetings.models import Meeting
 from tests import factories
+from tests.organization_pages import page_part
 
 BNPT_MOU = "MOU on Counter-terrorism Cooperation between RATS-SCO and BNPT"
 REQUEST = (
@@ -173,16 +174,6 @@ def test_the_organizations_list_links_every_organization(analyst_client):
     html = analyst_client.get("/organizations/").text
     for slug in ("sco", "rats-sco", "bnpt", "asean", "asean-secretariat", "interpol"):
         assert f'href="/organizations/{slug}/"' in html
-
-
-def page_part(response, app):
-    """The values of `app`'s part of an organization's page (cooperation/organization_page.py)."""
-    (part,) = [
-        part
-        for part in response.context["parts"]
-        if part["template_name"] == f"organization_page/{app}.html"
-    ]
-    return part
 
 
 def test_a_busy_organization_lists_its_latest_agreements_and_links_to_all(analyst_client):
