@@ -203,26 +203,9 @@ def batched(items, size):
         yield batch
 
 
-def party_names(agreement_ids, leaving_out=None):
-    """{agreement: [short name of each party, by name]}, as Organization.short_name.
-
-    `leaving_out`: an organization whose own name is not wanted (the page is its own).
-    """
-    names = defaultdict(list)
-    links = AgreementParty.objects.filter(agreement__in=agreement_ids)
-    if leaving_out is not None:
-        links = links.exclude(organization=leaving_out)
-    links = links.order_by("organization__name", "organization__pk").values_list(
-        "agreement", "organization__acronym", "organization__name"
-    )
-    for agreement, acronym, name in links:
-        names[agreement].append(acronym or name)
-    return names
-
-
 def signatures_of(agreement_ids, today):
-    """{agreement: its Signatures by `today`}, its parties named and ordered as party_names()
-    names them, in the same one query."""
+    """{agreement: its Signatures by `today`}: its parties' short names, by name, and
+    those that had signed, in one query."""
     parties, signed = defaultdict(list), defaultdict(list)
     links = (
         AgreementParty.objects.filter(agreement__in=agreement_ids)

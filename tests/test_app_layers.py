@@ -34,7 +34,7 @@ def upward_imports(source, above):
 
 
 def test_the_check_finds_an_import_from_above():
-    source = "from agreements.rows import party_names\nimport meetings.models\n"
+    source = "from agreements.rows import rows_of\nimport meetings.models\n"
     assert upward_imports(source, {"agreements", "meetings"}) == [
         "agreements.rows",
         "meetings.models",
