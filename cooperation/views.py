@@ -176,30 +176,33 @@ def organization_detail(request, slug):
     return render(request, "cooperation/organization_detail.html", context)
 
 
+# Each date as written, then its first and last possible day (exports.partial_date_cells).
 MEMBER_COLUMNS = [
     "country",
     "country_code",
     "status",
     "on_day",
     "certainty",
-    "last_confirmed",
-    "last_confirmed_first",
-    "last_confirmed_last",
-    "start",
-    "start_first",
-    "start_last",
-    "end",
-    "end_first",
-    "end_last",
+    *exports.partial_date_headings("last_confirmed"),
+    *exports.partial_date_headings("start"),
+    *exports.partial_date_headings("end"),
     "source",
 ]
 
 
-def date_cells(date):
-    """A partial date as written, then its first and last possible day; all empty if none."""
-    if not date:
-        return ["", "", ""]
-    return [date.iso, date.first.isoformat(), date.last.isoformat()]
+def member_row(membership, day):
+    """One country of the export, as a record of MEMBER_COLUMNS."""
+    return {
+        "country": membership.country.name,
+        "country_code": membership.country.code,
+        "status": membership.get_status_display(),
+        "on_day": day.isoformat(),
+        "certainty": "presumed" if membership.presumed else "known",
+        **exports.partial_date_cells("last_confirmed", membership.last_confirmed),
+        **exports.partial_date_cells("start", membership.start),
+        **exports.partial_date_cells("end", membership.end),
+        "source": membership.source.title if membership.source else "",
+    }
 
 
 @permission_required("cooperation.view_membership", raise_exception=True)
@@ -220,18 +223,8 @@ def organization_members_csv(request, slug):
         .order_by("status", "country__name", "pk")
     )
     rows = (
-        [
-            m.country.name,
-            m.country.code,
-            m.get_status_display(),
-            day.isoformat(),
-            "presumed" if m.presumed else "known",
-            *date_cells(m.last_confirmed),
-            *date_cells(m.start),
-            *date_cells(m.end),
-            m.source.title if m.source else "",
-        ]
-        for m in memberships
+        [record[column] for column in MEMBER_COLUMNS]
+        for record in (member_row(membership, day) for membership in memberships)
     )
     response = HttpResponse(
         "".join(exports.csv_lines(MEMBER_COLUMNS, rows)), content_type="text/csv; charset=utf-8"
