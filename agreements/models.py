@@ -14,6 +14,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import (
+    CITED_RECORDS,
+    Citation,
     Cited,
     Country,
     Organization,
@@ -465,7 +467,8 @@ class Agreement(Cited, Record):
         source=None,
         passage="",
     ):
-        """Add a step to the agreement's history, checked as a form would; returns it."""
+        """Add a step to the agreement's history, checked as a form would, citing
+        `passage` of `source` when given; returns it."""
         event = AgreementEvent(
             agreement=self,
             kind=kind,
@@ -475,12 +478,17 @@ class Agreement(Cited, Record):
             city=city,
             country=country,
             description=description,
-            source=source,
-            passage=passage,
         )
         event.full_clean()
+        citation = None
+        if source is not None or passage:
+            citation = Citation(source=source, passage=passage)
+            citation.full_clean(exclude=[*CITED_RECORDS, "version"])
         with Agreement.events_changing(event):
             event.save()
+            if citation is not None:
+                citation.event = event
+                citation.save()
         return event
 
     @staticmethod

@@ -13,7 +13,7 @@ from itertools import combinations
 from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -91,6 +91,15 @@ class Record(models.Model):
         return tuple(_natural_value(self, path) for path in self.natural_key_fields)
 
 
+def _partial_date_columns(name, date):
+    """The values of a partial date's column and its bounds, for QuerySet.update()."""
+    return {
+        name: date.iso if date else "",
+        f"{name}_first": date.first if date else None,
+        f"{name}_last": date.last if date else None,
+    }
+
+
 def _natural_value(record, path):
     value = record
     for step in path.split("__"):
@@ -127,29 +136,9 @@ class Source(Record):
     def contains_passage(self, passage):
         return _normalize_space(passage) in _normalize_space(self.text)
 
-    def citations(self):
-        """Every record that quotes a passage of this source: a query for each kind.
-
-        The kinds are found, not listed: every model that inherits Cited points here.
-        Each record comes with the records it points to, which name it.
-        """
-        for relation in self._meta.related_objects:
-            model = relation.related_model
-            if issubclass(model, Cited) and relation.field.name == "source":
-                pointed_to = [
-                    field.name
-                    for field in model._meta.concrete_fields
-                    if field.many_to_one and field.name != "source"
-                ]
-                yield from (
-                    model._base_manager.filter(source=self)
-                    .exclude(passage="")
-                    .select_related(*pointed_to)
-                    .order_by("pk")
-                )
-
     def citations_lost_by(self, new_text):
-        """The records whose passage occurs in this source's text and would not in `new_text`.
+        """The records citing a passage that occurs in this source's text and would not
+        in `new_text`.
 
         With no text now, nothing could be checked, so every passage counts as occurring;
         an empty new text keeps none of them. A passage that already does not occur (a
@@ -157,29 +146,214 @@ class Source(Record):
         """
         old_text, new_text = _normalize_space(self.text), _normalize_space(new_text)
         lost = []
-        for record in self.citations():
-            passage = _normalize_space(record.passage)
+        quoting = self.citations.exclude(passage="").select_related(*CITED_RECORDS).order_by("pk")
+        for citation in quoting:
+            passage = _normalize_space(citation.passage)
             if (not old_text or passage in old_text) and passage not in new_text:
-                lost.append(record)
+                lost.append(citation.cited_record)
         return lost
 
 
 class Cited(models.Model):
-    """A record that cites the source it rests on, and the passage that says so."""
+    """A record that rests on sources: its `citations`, any number, each quoting one.
+
+    A mixin before Record. Citation has a field for each kind of cited record, whose
+    reverse is `citations` on the record.
+    """
+
+    class Meta:
+        abstract = True
+
+    def is_disputed(self):
+        """Whether a source contradicts the record (reads its citations, or uses those
+        prefetched with it)."""
+        return any(citation.contradicts for citation in self.citations.all())
+
+
+# The field of Citation that points to each kind of record that cites sources.
+CITED_RECORDS = {
+    "organization": "cooperation.Organization",
+    "organization_name": "cooperation.OrganizationName",
+    "membership": "cooperation.Membership",
+    "person": "cooperation.Person",
+    "position": "cooperation.Position",
+    "meeting": "meetings.Meeting",
+    "participant": "meetings.Participant",
+    "outcome": "meetings.Outcome",
+    "decision": "meetings.Decision",
+    "agreement": "agreements.Agreement",
+    "party": "agreements.AgreementParty",
+    "event": "agreements.AgreementEvent",
+    "follow_up": "agreements.FollowUp",
+}
+
+
+def _exactly_one_of(names):
+    """A condition: exactly one of the fields `names` is set."""
+    one_set = Q()
+    for name in names:
+        others_unset = Q(*(Q(**{f"{other}__isnull": True}) for other in names if other != name))
+        one_set |= Q(**{f"{name}__isnull": False}) & others_unset
+    return one_set
+
+
+class CitationQuerySet(RecordQuerySet):
+    def get_by_natural_key(self, cited_kind, cited_key, source_slug, passage):
+        model = self.model._meta.get_field(cited_kind).related_model
+        cited = model._default_manager.get_by_natural_key(*cited_key)
+        return self.get(**{cited_kind: cited}, source__slug=source_slug, passage=passage)
+
+    def supporting(self):
+        return self.filter(contradicts=False)
+
+
+class Citation(Record):
+    """What one source says about one record: the passage, quoted exactly, the date the
+    source speaks of, and whether it supports the record or states something else.
+
+    A record cites any number of sources; a citation points to exactly one record,
+    through the field of its kind (CITED_RECORDS).
+    """
 
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
+        # Forms require it; only a citation moved from before there were citations, of a
+        # record that gave a date it was attested on and no source, lacks one.
         null=True,
-        blank=True,
-        related_name="%(app_label)s_%(class)s_citations",
+        related_name="citations",
+        error_messages={"blank": "Name the source this citation quotes."},
     )
     passage = models.TextField(
-        blank=True, help_text="The words of the source that support this record, quoted exactly."
+        blank=True, help_text="The words of the source about this record, quoted exactly."
+    )
+    attests_on = PartialDateField(
+        "attests on",
+        blank=True,
+        help_text="The date the source speaks of. A status it shows holding that day is "
+        "known up to that day.",
+    )
+    contradicts = models.BooleanField(
+        "contradicts the record",
+        default=False,
+        help_text="The source states something else than the record does.",
+    )
+    states_instead = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the source states instead, when it contradicts the record: "
+        "“observer since 2005”.",
     )
 
+    organization = models.ForeignKey(
+        CITED_RECORDS["organization"],
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
+    organization_name = models.ForeignKey(
+        CITED_RECORDS["organization_name"],
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
+    membership = models.ForeignKey(
+        CITED_RECORDS["membership"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    person = models.ForeignKey(
+        CITED_RECORDS["person"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    position = models.ForeignKey(
+        CITED_RECORDS["position"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    meeting = models.ForeignKey(
+        CITED_RECORDS["meeting"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    participant = models.ForeignKey(
+        CITED_RECORDS["participant"],
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
+    outcome = models.ForeignKey(
+        CITED_RECORDS["outcome"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    decision = models.ForeignKey(
+        CITED_RECORDS["decision"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    agreement = models.ForeignKey(
+        CITED_RECORDS["agreement"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    party = models.ForeignKey(
+        CITED_RECORDS["party"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    event = models.ForeignKey(
+        CITED_RECORDS["event"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    follow_up = models.ForeignKey(
+        CITED_RECORDS["follow_up"], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
     class Meta:
-        abstract = True
+        ordering = ["pk"]  # as entered: a record's first citation is the one it began with
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one_of(list(CITED_RECORDS)), name="citation_cites_one_record"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source or 'No source'}, on {self.cited_record}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Citation)):
+            super().save(*args, **kwargs)
+            self.refresh_record()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Citation)):
+            result = super().delete(*args, **kwargs)
+            self.refresh_record()
+        return result
+
+    delete.alters_data = True
+
+    @classmethod
+    def field_for(cls, model):
+        """The field that points to a record of `model` ("membership" for Membership)."""
+        return next(
+            name for name in CITED_RECORDS if cls._meta.get_field(name).related_model is model
+        )
+
+    @property
+    def cited_kind(self):
+        """The name of the field that points to the cited record ("membership")."""
+        return next((name for name in CITED_RECORDS if getattr(self, f"{name}_id")), None)
+
+    @property
+    def cited_record(self):
+        kind = self.cited_kind
+        return getattr(self, kind) if kind else None
+
+    def natural_key(self):
+        return (
+            self.cited_kind,
+            list(self.cited_record.natural_key()),
+            self.source.slug if self.source_id else None,
+            self.passage,
+        )
+
+    natural_key.dependencies = [
+        "cooperation.source",
+        *(label.lower() for label in CITED_RECORDS.values()),
+    ]
 
     # Django's documented hook for keeping what a record was loaded with ("Customizing
     # model loading"). Not the form's changed_data: full_clean is also called past any
@@ -193,7 +367,7 @@ class Cited(models.Model):
         return record
 
     def stored_citation(self):
-        """(source id, passage) as the database holds them for this record."""
+        """(source id, passage) as the database holds them for this citation."""
         if self._state.adding:
             return (None, "")
         if hasattr(self, "_stored_citation"):
@@ -203,7 +377,7 @@ class Cited(models.Model):
         return stored.first() or (None, "")
 
     def quotes_anew(self):
-        """Whether the record is new or its passage or source changed since it was saved."""
+        """Whether the citation is new or its passage or source changed since it was saved."""
         source_id, passage = self.stored_citation()
         if self.source_id != source_id:
             return True
@@ -211,33 +385,71 @@ class Cited(models.Model):
 
     def clean(self):
         super().clean()
-        if self.passage and not self.source_id:
-            raise ValidationError({"source": "Name the source this passage is quoted from."})
+        errors = {}
         # Only a passage quoted anew is checked: one already saved was checked then, and
         # if the source's text has changed since (in the shell, or before such edits were
-        # refused) it must not block edits to the rest of the record.
+        # refused) it must not block edits to the rest of the citation.
         if (
             self.passage
+            and self.source_id
             and self.quotes_anew()
             and self.source.text
             and not self.source.contains_passage(self.passage)
         ):
-            raise ValidationError(
-                {"passage": f"These words do not occur in “{self.source}”. Quote it exactly."}
+            errors["passage"] = f"These words do not occur in “{self.source}”. Quote it exactly."
+        if self.contradicts and not self.states_instead.strip():
+            errors["states_instead"] = "Say what the source states instead of the record."
+        if self.states_instead.strip() and not self.contradicts:
+            errors["contradicts"] = (
+                "Mark the citation as contradicting the record, or leave out what it "
+                "states instead."
             )
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_record(self):
+        """Bring up to date what the cited record derives from its citations: the dates
+        a status is attested on."""
+        record = self.cited_record
+        if isinstance(record, Period):
+            type(record).refresh_attestations([record.pk])
+
+    @classmethod
+    def refresh_derived(cls, pks):
+        """Citations written past save() (loaded, restored): refresh the attestations of
+        the statuses and posts they cite."""
+        citations = cls._base_manager.filter(pk__in=pks)
+        for kind in ("membership", "position"):
+            model = cls._meta.get_field(kind).related_model
+            model.refresh_attestations(citations.values_list(kind, flat=True))
+
+
+def with_sources():
+    """What a page reads with the records it cites: their citations, each with its
+    source (one query for each kind of record)."""
+    return Prefetch("citations", queryset=Citation.objects.select_related("source"))
+
+
+def sources_named(record):
+    """The titles of the sources that support `record`, once each, "; "-joined: an
+    export's source column. Its citations come prefetched (with_sources)."""
+    titles = [c.source.title for c in record.citations.all() if c.source_id and not c.contradicts]
+    return "; ".join(dict.fromkeys(titles))
 
 
 def citations_by_source(cited):
-    """Group (what, record) pairs by source, then by passage.
+    """Group the citations of (what, record) pairs by source, then by passage.
 
-    Gives [(source, [(passage, [what, ...])])]: the pages list each source once,
-    each passage quoted from it once, with everything that rests on it.
+    Gives [(source, [(passage, [(what, citation), ...])])]: the pages list each source
+    once, each passage quoted from it once, with everything it speaks of and whether
+    it supports it. The records come with their citations and sources prefetched.
     """
     by_source = {}
     for what, record in cited:
-        if record.source_id:
-            passages = by_source.setdefault(record.source, {})
-            passages.setdefault(record.passage, []).append(what)
+        for citation in record.citations.all():
+            if citation.source_id:
+                passages = by_source.setdefault(citation.source, {})
+                passages.setdefault(citation.passage, []).append((what, citation))
     return [(source, list(passages.items())) for source, passages in by_source.items()]
 
 
@@ -443,7 +655,7 @@ def unconfirmed_on(day):
     return (
         Q(end="")
         & (Q(start="") | Q(start_last__lt=day))
-        & (Q(attested="") | Q(attested_last__lt=day))
+        & (Q(last_attested="") | Q(last_attested_last__lt=day))
     )
 
 
@@ -472,11 +684,19 @@ class Period(models.Model):
         default=False,
         help_text="It is over, but the source does not say when: an unnamed predecessor's term.",
     )
+    # Both derived from the citations that support it (refresh_attestations): when the
+    # start is unknown, it counts from the first; it is known up to the last.
     attested = PartialDateField(
-        "attested on",
+        "first attested on",
         blank=True,
-        help_text="A date on which the source shows it held. "
-        "When the start is unknown, it counts from here.",
+        editable=False,
+        help_text="The earliest date a supporting citation attests.",
+    )
+    last_attested = PartialDateField(
+        "last attested on",
+        blank=True,
+        editable=False,
+        help_text="The latest date a supporting citation attests.",
     )
 
     objects = PeriodQuerySet.as_manager()
@@ -490,11 +710,41 @@ class Period(models.Model):
             ),
         ]
 
+    @classmethod
+    def refresh_derived(cls, pks):
+        """Rows written past save() (restored to an earlier version, loaded): their dates
+        attested come from their citations as they are now."""
+        super().refresh_derived(pks)
+        cls.refresh_attestations(pks)
+
+    @classmethod
+    def refresh_attestations(cls, pks):
+        """Write the first and last dates on which the supporting citations of the rows
+        `pks` attest them (blank when none gives one)."""
+        dated = (
+            Citation._base_manager.filter(contradicts=False)
+            .exclude(attests_on="")
+            .filter(**{f"{cls._meta.model_name}__in": pks})
+        )
+        by_record = defaultdict(list)
+        for record_pk, attests_on in dated.values_list(cls._meta.model_name, "attests_on"):
+            by_record[record_pk].append(attests_on)
+        for pk in set(pks):
+            dates = by_record.get(pk, [])
+            first = min(dates, key=lambda date: date.first) if dates else None
+            last = max(dates, key=lambda date: date.last) if dates else None
+            # Derived columns keep no history (the citations do): written past the
+            # refusal of bulk updates that RecordQuerySet makes to keep every edit recorded.
+            cls._base_manager.filter(pk=pk).update(
+                **_partial_date_columns("attested", first),
+                **_partial_date_columns("last_attested", last),
+            )
+
     @property
     def last_confirmed(self):
-        """The latest date a source confirms this held (its start, or the date it is
-        attested on, whichever ends later); None when neither is recorded."""
-        dates = [date for date in (self.start, self.attested) if date]
+        """The latest date a source confirms this held (its start, or the last date a
+        citation attests it, whichever ends later); None when neither is recorded."""
+        dates = [date for date in (self.start, self.last_attested) if date]
         return max(dates, key=lambda date: date.last) if dates else None
 
     def certain_span(self):
@@ -523,7 +773,8 @@ class Period(models.Model):
 
     def dates_are_valid(self):
         """False while a date is still text that clean_fields() has refused."""
-        return all(isinstance(d, PartialDate | None) for d in (self.start, self.end, self.attested))
+        dates = (self.start, self.end, self.attested, self.last_attested)
+        return all(isinstance(d, PartialDate | None) for d in dates)
 
     def clean(self):
         super().clean()
@@ -531,8 +782,10 @@ class Period(models.Model):
             return
         if self.start and self.end and self.end.last < self.start.first:
             raise ValidationError({"end": "The end comes before the start."})
-        if self.attested and self.end and self.end.last <= self.attested.first:
-            raise ValidationError({"end": "The end comes before the date it is attested on."})
+        if self.last_attested and self.end and self.end.last <= self.last_attested.first:
+            raise ValidationError(
+                {"end": "The end comes before the last date a source attests it on."}
+            )
 
     @property
     def period_display(self):
@@ -544,7 +797,10 @@ class Period(models.Model):
         else:
             end = "…" if self.start else "no end known"
         if not self.start and not self.end and self.attested:
-            return f"attested {self.attested}" + (", since ended" if self.ended else "")
+            attested = str(self.attested)
+            if self.last_attested and self.last_attested != self.attested:
+                attested += f" to {self.last_attested}"
+            return f"attested {attested}" + (", since ended" if self.ended else "")
         return f"{start} – {end}"
 
 
@@ -592,6 +848,12 @@ class Membership(Cited, Period, Record):
     def __str__(self):
         status = self.get_status_display().lower()
         return f"{self.country} — {status} of {self.organization.short_name}"
+
+    @property
+    def summary(self):
+        """What the record states, as a disputed record's page puts it beside what its
+        sources state: "Observer, 2005 – …"."""
+        return f"{self.get_status_display()}, {self.period_display}"
 
 
 def first_overlap(memberships):
@@ -678,3 +940,8 @@ class Position(Cited, Period, Record):
     @property
     def holder_display(self):
         return str(self.holder) if self.holder else "holder not named"
+
+    @property
+    def summary(self):
+        """What the record states, beside what its sources state (see Membership)."""
+        return f"{self.holder_display}, {self.period_display}"

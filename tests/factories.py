@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
 from cooperation.models import (
+    Citation,
     Country,
     Membership,
     Organization,
@@ -73,6 +74,47 @@ class SourceFactory(factory.django.DjangoModelFactory):
     text = "The parties met and agreed to continue their cooperation."
 
 
+class CitedFactory(factory.django.DjangoModelFactory):
+    """A record that cites sources. `source=`, `passage=` and `attested=` (the date the
+    source speaks of) make its first citation; `attested=` alone cites a new report."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, source=None, passage="", attested="", **kwargs):
+        record = super()._create(model_class, *args, **kwargs)
+        if source or passage or attested:
+            cite(record, source=source or SourceFactory(), passage=passage, attests_on=attested)
+            if hasattr(record, "last_attested"):
+                # Derived from the citation: read back what it wrote.
+                record.refresh_from_db(fields=["attested", "last_attested"])
+        return record
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        if {"source", "passage"} & set(kwargs):
+            raise TypeError("An unsaved record cites nothing: build a Citation instead.")
+        if "attested" in kwargs:
+            # An unsaved status or post, as one citation dated `attested` would leave it.
+            kwargs.setdefault("last_attested", kwargs["attested"])
+        return super()._build(model_class, *args, **kwargs)
+
+
+def cite(record, *, source=None, passage="", attests_on="", **kwargs):
+    """Add a citation of `source` to `record`, checked as a form would; returns it."""
+    citation = Citation(
+        **{Citation.field_for(type(record)): record},
+        source=source if source is not None else SourceFactory(),
+        passage=passage,
+        attests_on=attests_on,
+        **kwargs,
+    )
+    citation.full_clean()
+    citation.save()
+    return citation
+
+
 class TopicFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Topic
@@ -81,7 +123,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"topic-{n}")
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(CitedFactory):
     class Meta:
         model = Organization
 
@@ -91,7 +133,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     kind = Organization.Kind.INTERGOVERNMENTAL
 
 
-class OrganizationNameFactory(factory.django.DjangoModelFactory):
+class OrganizationNameFactory(CitedFactory):
     class Meta:
         model = OrganizationName
 
@@ -99,7 +141,7 @@ class OrganizationNameFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Other name {n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(CitedFactory):
     class Meta:
         model = Membership
 
@@ -108,7 +150,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     status = Membership.Status.MEMBER
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(CitedFactory):
     class Meta:
         model = Person
 
@@ -116,7 +158,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"person-{n}")
 
 
-class PositionFactory(factory.django.DjangoModelFactory):
+class PositionFactory(CitedFactory):
     class Meta:
         model = Position
 
@@ -125,7 +167,7 @@ class PositionFactory(factory.django.DjangoModelFactory):
     holder = factory.SubFactory(PersonFactory)
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(CitedFactory):
     class Meta:
         model = Meeting
 
@@ -135,7 +177,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     country = factory.LazyFunction(lambda: country("UZ"))
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(CitedFactory):
     class Meta:
         model = Participant
 
@@ -144,7 +186,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
 
 
-class OutcomeFactory(factory.django.DjangoModelFactory):
+class OutcomeFactory(CitedFactory):
     class Meta:
         model = Outcome
 
@@ -152,7 +194,7 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     description = "Both sides agreed to meet again."
 
 
-class DecisionFactory(factory.django.DjangoModelFactory):
+class DecisionFactory(CitedFactory):
     """A summit that admitted a member on the day it met."""
 
     class Meta:
@@ -169,7 +211,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     change = Decision.Change.START
 
 
-class AgreementFactory(factory.django.DjangoModelFactory):
+class AgreementFactory(CitedFactory):
     class Meta:
         model = Agreement
 
@@ -177,7 +219,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     kind = Agreement.Kind.MOU
 
 
-class AgreementPartyFactory(factory.django.DjangoModelFactory):
+class AgreementPartyFactory(CitedFactory):
     class Meta:
         model = AgreementParty
 
@@ -185,7 +227,7 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
 
 
-class AgreementEventFactory(factory.django.DjangoModelFactory):
+class AgreementEventFactory(CitedFactory):
     class Meta:
         model = AgreementEvent
 
@@ -194,7 +236,7 @@ class AgreementEventFactory(factory.django.DjangoModelFactory):
     date = "2011"
 
 
-class FollowUpFactory(factory.django.DjangoModelFactory):
+class FollowUpFactory(CitedFactory):
     class Meta:
         model = FollowUp
 

@@ -353,7 +353,7 @@ def test_full_clean_says_the_end_comes_before_the_attested_date(end):
     with pytest.raises(ValidationError) as excinfo:
         membership.full_clean()
     assert excinfo.value.message_dict == {
-        "end": ["The end comes before the date it is attested on."]
+        "end": ["The end comes before the last date a source attests it on."]
     }
 
 
