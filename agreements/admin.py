@@ -3,7 +3,14 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
-from cooperation.admin_base import CITATION, CitedInline, CitedRowForm, EntryForms, RecordAdmin
+from cooperation.admin_base import (
+    CitationInline,
+    CitedInline,
+    CitedRowForm,
+    EntryForms,
+    RecordAdmin,
+    RecordForm,
+)
 from cooperation.partial_dates import FORMAT_HELP, PartialDate
 from meetings.admin import MeetingAdmin
 from meetings.models import Meeting
@@ -31,7 +38,7 @@ def date_of(meeting):
     return date if isinstance(date, PartialDate) else None
 
 
-class EventForm(CitedRowForm):
+class EventForm(RecordForm):
     """An event row: its date may be left blank when it happened at a meeting.
 
     On a meeting's page the row's `meeting` is the meeting being entered, which may not
@@ -71,7 +78,7 @@ class EventForm(CitedRowForm):
         return cleaned
 
 
-class FollowUpForm(CitedRowForm):
+class FollowUpForm(RecordForm):
     """A follow-up row; from a meeting not yet saved it still counts from the meeting's date."""
 
     class Meta:
@@ -85,6 +92,14 @@ class FollowUpForm(CitedRowForm):
             if cleaned.get("requested_on") is None and meeting_date is not None:
                 cleaned["requested_on"] = meeting_date
         return cleaned
+
+
+class EventRowForm(CitedRowForm, EventForm):
+    """An event row, with its first citation."""
+
+
+class FollowUpRowForm(CitedRowForm, FollowUpForm):
+    """A follow-up row, with its first citation."""
 
 
 class PartyRows(BaseInlineFormSet):
@@ -112,7 +127,7 @@ class PartyInline(CitedInline, admin.TabularInline):
     model = AgreementParty
     formset = PartyRows
     extra = 2
-    autocomplete_fields = ["organization", "source"]
+    autocomplete_fields = ["organization"]
     fields = ["organization", "source", "passage"]
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -122,9 +137,9 @@ class PartyInline(CitedInline, admin.TabularInline):
 
 class EventInline(CitedInline, admin.TabularInline):
     model = AgreementEvent
-    form = EventForm
+    form = EventRowForm
     extra = 1
-    autocomplete_fields = ["acting_party", "meeting", "country", "source"]
+    autocomplete_fields = ["acting_party", "meeting", "country"]
     fields = [
         "kind",
         "date",
@@ -141,7 +156,7 @@ class EventInline(CitedInline, admin.TabularInline):
 
 class FollowUpInline(CitedInline, admin.StackedInline):
     model = FollowUp
-    form = FollowUpForm
+    form = FollowUpRowForm
     wide_fields = ["action"]
     search_box_widths = {"agreement": "36em", "meeting": "36em"}
     extra = 0
@@ -151,7 +166,6 @@ class FollowUpInline(CitedInline, admin.StackedInline):
         "requested_by_person",
         "responsible_organization",
         "responsible_person",
-        "source",
     ]
     fields = [
         "action",
@@ -180,12 +194,11 @@ class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
         "parties__acronym",
         "parties__other_names__name",
     ]
-    autocomplete_fields = ["topics", "source"]
+    autocomplete_fields = ["topics"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "entry_into_force", "topics", "summary"]}),
-        CITATION,
     ]
-    inlines = [PartyInline, EventInline, FollowUpOfAgreementInline]
+    inlines = [CitationInline, PartyInline, EventInline, FollowUpOfAgreementInline]
 
     def get_queryset(self, request):
         return (
@@ -211,14 +224,28 @@ class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
         return agreement.open_follow_up_count
 
 
+@admin.register(AgreementParty)
+class AgreementPartyAdmin(EntryForms, RecordAdmin):
+    """A party, on its own page: there it cites as many sources as it has (a row on the
+    agreement's page edits its first)."""
+
+    list_display = ["organization", "agreement"]
+    list_select_related = ["organization", "agreement"]
+    search_fields = ["agreement__title", "organization__name", "organization__acronym"]
+    autocomplete_fields = ["agreement", "organization"]
+    ordering = ["agreement__title", "organization__name"]
+    inlines = [CitationInline]
+
+
 @admin.register(AgreementEvent)
 class AgreementEventAdmin(EntryForms, RecordAdmin):
     list_display = ["agreement", "kind", "date", "acting_party", "meeting"]
     list_filter = ["kind"]
     list_select_related = ["agreement", "acting_party", "meeting"]
     search_fields = ["agreement__title", "description", "meeting__title"]
-    autocomplete_fields = ["agreement", "acting_party", "meeting", "country", "source"]
+    autocomplete_fields = ["agreement", "acting_party", "meeting", "country"]
     ordering = ["-date_first", "-date_last", "-pk"]
+    inlines = [CitationInline]
 
     # Each write of an event inside Agreement.events_changing(), as on the pages above.
 
@@ -258,16 +285,16 @@ class FollowUpAdmin(EntryForms, RecordAdmin):
         "requested_by_person",
         "responsible_organization",
         "responsible_person",
-        "source",
     ]
     ordering = ["due_first", "pk"]
+    inlines = [CitationInline]
 
 
 class AgreementEventAtMeetingInline(EventInline):
     fk_name = "meeting"
     search_box_widths = {"agreement": "24em"}
     # Its place is the meeting's.
-    autocomplete_fields = ["agreement", "acting_party", "source"]
+    autocomplete_fields = ["agreement", "acting_party"]
     fields = ["agreement", "kind", "date", "acting_party", "description", "source", "passage"]
     verbose_name = "agreement event at this meeting"
     verbose_name_plural = "agreement events at this meeting"

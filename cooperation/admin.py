@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from cooperation.admin_base import (
-    CITATION,
+    CitationInline,
     CitedInline,
     EntryForms,
     LookupsThatFit,
@@ -156,8 +156,18 @@ class MembershipInline(CitedInline, admin.TabularInline):
     model = Membership
     formset = MembershipFormSet
     extra = 1
-    autocomplete_fields = ["country", "source"]
-    fields = ["country", "status", "start", "end", "ended", "attested", "note", "source", "passage"]
+    autocomplete_fields = ["country"]
+    fields = [
+        "country",
+        "status",
+        "start",
+        "end",
+        "ended",
+        "note",
+        "source",
+        "passage",
+        "attests_on",
+    ]
     ordering = ["status", "country__name"]
 
 
@@ -167,15 +177,14 @@ class OrganizationAdmin(EntryForms, RecordAdmin):
     list_filter = ["kind"]
     list_select_related = ["parent", "home_country"]
     search_fields = ["name", "acronym", "other_names__name"]
-    autocomplete_fields = ["parent", "home_country", "accredited_to", "source"]
+    autocomplete_fields = ["parent", "home_country", "accredited_to"]
     prepopulated_fields = {"slug": ["acronym"]}
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "parent"]}),
         ("Where", {"fields": ["home_country", "accredited_to", "seat", "founded"]}),
         (None, {"fields": ["description"]}),
-        CITATION,
     ]
-    inlines = [OrganizationNameInline, MembershipInline]
+    inlines = [CitationInline, OrganizationNameInline, MembershipInline]
 
 
 class MembershipForm(RecordForm):
@@ -188,10 +197,7 @@ class MembershipForm(RecordForm):
             "start",
             "end",
             "ended",
-            "attested",
             "note",
-            "source",
-            "passage",
             "version",
         ]
 
@@ -210,6 +216,19 @@ class MembershipForm(RecordForm):
         return cleaned
 
 
+@admin.register(OrganizationName)
+class OrganizationNameAdmin(EntryForms, RecordAdmin):
+    """Another name, on its own page: there it cites as many sources as it has (a row on
+    the organization's page edits its first)."""
+
+    list_display = ["name", "organization", "note"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "organization__name", "organization__acronym"]
+    autocomplete_fields = ["organization"]
+    ordering = ["organization__name", "name"]
+    inlines = [CitationInline]
+
+
 @admin.register(Membership)
 class MembershipAdmin(EntryForms, RecordAdmin):
     form = MembershipForm
@@ -219,30 +238,31 @@ class MembershipAdmin(EntryForms, RecordAdmin):
     list_filter = ["status", "organization__kind"]
     list_select_related = ["country", "organization"]
     search_fields = ["country__name", "organization__name", "organization__acronym"]
-    autocomplete_fields = ["organization", "country", "source"]
+    autocomplete_fields = ["organization", "country"]
     ordering = ["organization__name", "status", "country__name"]
     fieldsets = [
         (None, {"fields": ["organization", "country", "status"]}),
-        ("When", {"fields": ["start", "end", "ended", "attested", "note"]}),
-        CITATION,
+        ("When", {"fields": ["start", "end", "ended", "note", ("attested", "last_attested")]}),
     ]
+    readonly_fields = ["attested", "last_attested"]
+    inlines = [CitationInline]
 
 
 class PositionInline(CitedInline, admin.TabularInline):
     model = Position
     fk_name = "holder"
     extra = 1
-    autocomplete_fields = ["organization", "source"]
+    autocomplete_fields = ["organization"]
     fields = [
         "title",
         "organization",
         "start",
         "end",
         "ended",
-        "attested",
         "note",
         "source",
         "passage",
+        "attests_on",
     ]
 
 
@@ -250,13 +270,11 @@ class PositionInline(CitedInline, admin.TabularInline):
 class PersonAdmin(EntryForms, RecordAdmin):
     list_display = ["name", "honorific", "other_names"]
     search_fields = ["name", "other_names", "positions__title"]
-    autocomplete_fields = ["source"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["honorific", "name", "slug", "other_names", "note"]}),
-        CITATION,
     ]
-    inlines = [PositionInline]
+    inlines = [CitationInline, PositionInline]
 
 
 @admin.register(Position)
@@ -271,13 +289,14 @@ class PositionAdmin(EntryForms, RecordAdmin):
         "organization__name",
         "organization__acronym",
     ]
-    autocomplete_fields = ["organization", "holder", "source"]
+    autocomplete_fields = ["organization", "holder"]
     ordering = ["organization__name", "title", "start_first"]
     fieldsets = [
         (None, {"fields": ["title", "organization", "holder"]}),
-        ("When", {"fields": ["start", "end", "ended", "attested", "note"]}),
-        CITATION,
+        ("When", {"fields": ["start", "end", "ended", "note", ("attested", "last_attested")]}),
     ]
+    readonly_fields = ["attested", "last_attested"]
+    inlines = [CitationInline]
 
     def get_queryset(self, request):
         # Also what the search box of a participant's post lists, naming each post's holder.

@@ -15,6 +15,7 @@ The kit every app's admin.py builds its registrations from is here, and only her
 record form and admin above, then the entry forms, citing inlines and search boxes below.
 """
 
+import copy
 import logging
 
 from concurrency.admin import ConcurrentModelAdmin
@@ -28,8 +29,9 @@ from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, models, router, transaction
+from django.db.models import Prefetch
 from django.db.models.constants import LOOKUP_SEP
-from django.forms.models import InlineForeignKeyField, model_to_dict
+from django.forms.models import ALL_FIELDS, InlineForeignKeyField, model_to_dict
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -42,7 +44,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from cooperation.deletions import DeletedRow, Deletion, RestoreRefused
 from cooperation.forms import MAX_WORDS, FreeTextField
 from cooperation.history import as_seen, changes_since
-from cooperation.partial_dates import PartialDateField
+from cooperation.models import CITED_RECORDS, Citation, Source
+from cooperation.partial_dates import PartialDateField, PartialDateFormField
 
 VERSION = "version"
 DEADLOCK = "40P01"  # PostgreSQL's code for two saves each waiting for the other's row
@@ -90,6 +93,14 @@ def write_refusal(error):
             "then save again.",
         ]
     )
+
+
+def _count(text):
+    """A formset's TOTAL_FORMS as sent: 0 when missing or not a number."""
+    try:
+        return max(0, min(int(text), 1000))
+    except (TypeError, ValueError):
+        return 0
 
 
 def key_or_404(model, text):
@@ -404,9 +415,14 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
         # which saves the earlier version: restoring is a change, for those who may change.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
-        return self.saved_whole_or_refused(
+        response = self.saved_whole_or_refused(
             super().history_form_view, request, object_id, version_id, extra_context
         )
+        if request.method == "POST" and response.status_code == 302:
+            # The earlier version brings back its derived columns as they were then:
+            # derive them again from what the record's citations say now.
+            self.model.refresh_derived([key_or_404(self.model, object_id)])
+        return response
 
     def deleted_view(self, request):
         if not self.has_add_permission(request):
@@ -521,8 +537,6 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
 
 # The entry forms: how fields are typed in, and the rows that cite a source.
 
-CITATION = ("Source", {"fields": ["source", "passage"]})
-
 # A partial date is ten characters at most: the admin would give it a 20em box, like any
 # text, and drop the placeholder that shows the format.
 DATE_INPUT = forms.TextInput(attrs={"size": 10, "placeholder": "YYYY-MM-DD"})
@@ -576,39 +590,147 @@ class RowSearchBox(AutocompleteSelect):
 
 
 class CitedRowForm(RecordForm):
-    """A row on a record's page that quotes, by default, the source the record cites.
+    """A row on a record's page, which can quote a source on the same page.
 
     A report is entered on one page: the meeting cites it, and so do most of its rows.
-    A row with a passage and no source of its own quotes the page's source.
+    The row's `source`, `passage` and `attests_on` are its first citation (its own page
+    lists all of them); a row with a passage and no source quotes the page's first
+    source.
     """
+
+    # The fields of the row's first citation, shown among the row's own.
+    citation_fields = ("source", "passage", "attests_on")
+
+    source = forms.ModelChoiceField(
+        Source.objects.all(),
+        required=False,
+        help_text="Blank, with a passage: the first source of the record above.",
+    )
+    passage = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+        help_text="The words of the source about this row, quoted exactly.",
+    )
+    attests_on = PartialDateFormField(
+        label="Attested on",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="The date the source speaks of.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            return
+        listed = self._meta.fields
+        if listed is not None and listed != ALL_FIELDS:
+            # Declared fields are on every form: keep those the inline lists.
+            for name in self.citation_fields:
+                if name not in listed:
+                    del self.fields[name]
+        self.first_citation = None
+        if self.instance.pk is not None:
+            # Read with the rows (CitedInline.get_queryset).
+            self.first_citation = next(iter(self.instance.citations.all()), None)
+        if self.first_citation is not None:
+            for name in self.citation_fields:
+                if name in self.fields:
+                    self.initial.setdefault(name, getattr(self.first_citation, name))
         for name, field in self.fields.items():
             box = getattr(field.widget, "widget", field.widget)  # inside the +/edit links
             if isinstance(box, RowSearchBox):
-                box.chosen = getattr(self.instance, name)
+                box.chosen = getattr(self.instance, name, None)
+                if name == "source" and self.first_citation is not None:
+                    box.chosen = self.first_citation.source
 
-    def page_record(self):
-        """The record whose page this row is on, saved or not."""
-        return self.fields[self.page_field].parent_instance if self.is_row else None
+    def page_source(self):
+        """The first source cited on the page this row is on: the one typed in its
+        citations now, or else the one it was saved with."""
+        for row in range(_count(self.data.get("citations-TOTAL_FORMS"))):
+            key = self.data.get(f"citations-{row}-source")
+            if key and not self.data.get(f"citations-{row}-DELETE"):
+                return Source.objects.filter(pk=key).first()
+        record = self.fields[self.page_field].parent_instance if self.is_row else None
+        if record is not None and record.pk is not None:
+            first = record.citations.select_related("source").first()
+            return first.source if first else None
+        return None
 
     def clean(self):
         cleaned = super().clean()
-        if "source" in self.fields and cleaned.get("passage") and not cleaned.get("source"):
-            record = self.page_record()
-            if record is not None and getattr(record, "source", None) is not None:
-                cleaned["source"] = record.source
+        if "source" not in self.fields:
+            return cleaned  # read-only, or a row that quotes nothing
+        if cleaned.get("passage") and not cleaned.get("source"):
+            cleaned["source"] = self.page_source()
+        citation = self.citation()
+        if citation is not None:
+            try:
+                citation.full_clean(exclude=[*CITED_RECORDS, "version"])
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(name if name in self.fields else None, messages)
         return cleaned
+
+    def citation(self):
+        """The row's first citation as the form would leave it; None when the form
+        names no source, passage or date and the row had no citation."""
+        names = [name for name in self.citation_fields if name in self.fields]
+        values = {name: self.cleaned_data.get(name) for name in names}
+        if self.first_citation is None and not any(values.values()):
+            return None
+        citation = self.first_citation or Citation()
+        for name, value in values.items():
+            setattr(citation, name, "" if value is None and name == "passage" else value)
+        return citation
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if "source" not in self.fields:
+            return
+        citation = self.citation()
+        if citation is None:
+            return
+        changed = set(self.citation_fields) & set(self.changed_data)
+        if citation.pk is not None and not changed:
+            return
+        if citation.pk is not None and not (citation.source_id or citation.passage):
+            citation.delete()  # the row's source and passage cleared
+            return
+        setattr(citation, Citation.field_for(type(self.instance)), self.instance)
+        citation.save()
+
+
+class CitationInline(EntryForms, RecordInline, admin.TabularInline):
+    """A record's citations, on its own page: the one inline for every kind of record.
+
+    First among a page's inlines: a row below that quotes a passage without naming its
+    source quotes the first source here (CitedRowForm.page_source).
+    """
+
+    model = Citation
+    extra = 1
+    fields = ["source", "passage", "attests_on", "contradicts", "states_instead"]
+    autocomplete_fields = ["source"]
+    formfield_overrides = {
+        **EntryForms.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+    }
+    verbose_name = "source cited"
+    verbose_name_plural = "sources cited"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            # The model's words, as a row's citation fields say it, not "This field is
+            # required.": the form checks this before the model would.
+            kwargs.setdefault("error_messages", {"required": db_field.error_messages["blank"]})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CitedInline(EntryForms, RecordInline):
     """Inline rows that cite a source: the source is picked by search, the passage kept short."""
 
     form = CitedRowForm
-    autocomplete_fields = ["source"]
     # Text boxes as wide as the form, and search boxes wider than the others: two MOUs
     # between the same parties differ only at the end of their titles.
     wide_fields = []
@@ -635,11 +757,23 @@ class CitedInline(EntryForms, RecordInline):
             if self.model._meta.get_field(name).many_to_one
         ]
         related = [*boxes, *to_page, *self.rows_select_related]
-        return super().get_queryset(request).select_related(*related)
+        citations = Prefetch("citations", Citation.objects.select_related("source"))
+        return super().get_queryset(request).select_related(*related).prefetch_related(citations)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields
+        if "source" in fields:
+            # The row's first citation's source, picked by search like the row's records
+            # (a copy: the declared field is the form class's).
+            fields["source"] = copy.deepcopy(fields["source"])
+            box = RowSearchBox(Citation._meta.get_field("source"), self.admin_site)
+            if isinstance(self, admin.TabularInline):
+                box.attrs["data-width"] = "14em"
+            fields["source"].widget = box
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "source":
-            kwargs["help_text"] = "Blank, with a passage: the source of the record above."
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = RowSearchBox(db_field, self.admin_site, using=kwargs.get("using"))
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,10 +1,17 @@
 from django.contrib import admin
 
-from cooperation.admin_base import CITATION, CitedInline, CitedRowForm, EntryForms, RecordAdmin
+from cooperation.admin_base import (
+    CitationInline,
+    CitedInline,
+    CitedRowForm,
+    EntryForms,
+    RecordAdmin,
+    RecordForm,
+)
 from meetings.models import Decision, Meeting, Outcome, Participant
 
 
-class ParticipantForm(CitedRowForm):
+class ParticipantForm(RecordForm):
     """A participant's organization may be left blank when their post says it."""
 
     class Meta:
@@ -33,11 +40,15 @@ class ParticipantForm(CitedRowForm):
         return cleaned
 
 
+class ParticipantRowForm(CitedRowForm, ParticipantForm):
+    """A participant row, with its first citation."""
+
+
 class ParticipantInline(CitedInline, admin.TabularInline):
     model = Participant
-    form = ParticipantForm
+    form = ParticipantRowForm
     extra = 2
-    autocomplete_fields = ["person", "position", "organization", "source"]
+    autocomplete_fields = ["person", "position", "organization"]
     rows_select_related = ["position__organization", "position__holder"]
     fields = ["person", "position", "organization", "capacity", "source", "passage"]
 
@@ -49,14 +60,14 @@ class ParticipantInline(CitedInline, admin.TabularInline):
 class OutcomeInline(CitedInline, admin.TabularInline):
     model = Outcome
     extra = 1
-    autocomplete_fields = ["organization", "source"]
+    autocomplete_fields = ["organization"]
     fields = ["kind", "organization", "description", "source", "passage"]
 
 
 class DecisionInline(CitedInline, admin.TabularInline):
     model = Decision
     extra = 0
-    autocomplete_fields = ["membership", "position", "source"]
+    autocomplete_fields = ["membership", "position"]
     # What the names of the memberships and posts in the rows' search boxes need.
     rows_select_related = [
         "membership__organization",
@@ -83,14 +94,13 @@ class MeetingAdmin(EntryForms, RecordAdmin):
         "participants__organization__name",
         "participants__organization__acronym",
     ]
-    autocomplete_fields = ["country", "topics", "source"]
+    autocomplete_fields = ["country", "topics"]
     ordering = ["-date_first", "-date_last", "title"]
     fieldsets = [
         (None, {"fields": ["title", "date", "kind", "city", "country"]}),
         ("What about", {"fields": ["purpose", "topics", "summary"]}),
-        CITATION,
     ]
-    inlines = [ParticipantInline, OutcomeInline, DecisionInline]
+    inlines = [CitationInline, ParticipantInline, OutcomeInline, DecisionInline]
 
 
 @admin.register(Participant)
@@ -106,8 +116,9 @@ class ParticipantAdmin(EntryForms, RecordAdmin):
         "organization",
     ]
     search_fields = ["meeting__title", "person__name", "position__title", "organization__name"]
-    autocomplete_fields = ["meeting", "person", "position", "organization", "source"]
+    autocomplete_fields = ["meeting", "person", "position", "organization"]
     ordering = ["-meeting__date_first", "pk"]
+    inlines = [CitationInline]
 
 
 @admin.register(Outcome)
@@ -116,8 +127,9 @@ class OutcomeAdmin(EntryForms, RecordAdmin):
     list_filter = ["kind"]
     list_select_related = ["meeting", "organization"]
     search_fields = ["description", "meeting__title"]
-    autocomplete_fields = ["meeting", "organization", "source"]
+    autocomplete_fields = ["meeting", "organization"]
     ordering = ["-meeting__date_first", "pk"]
+    inlines = [CitationInline]
 
 
 @admin.register(Decision)
@@ -141,5 +153,6 @@ class DecisionAdmin(EntryForms, RecordAdmin):
         "position__organization__name",
         "position__organization__acronym",
     ]
-    autocomplete_fields = ["meeting", "membership", "position", "source"]
+    autocomplete_fields = ["meeting", "membership", "position"]
     ordering = ["-meeting__date_first", "pk"]
+    inlines = [CitationInline]

@@ -87,3 +87,12 @@ def autocomplete(client, model, field_name, term):
     )
     assert response.status_code == 200
     return [result["text"] for result in response.json()["results"]]
+
+
+def saved_row(data, prefix, record):
+    """The prefix ("citations-2") of `record`'s saved row in an inline formset, in POST
+    data made by form_values()."""
+    for index in range(int(data[f"{prefix}-INITIAL_FORMS"])):
+        if data.get(f"{prefix}-{index}-id") == str(record.pk):
+            return f"{prefix}-{index}"
+    raise AssertionError(f"No row of {record!r} among the saved rows of “{prefix}”.")

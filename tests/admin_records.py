@@ -5,8 +5,17 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from agreements.models import Agreement, AgreementEvent, FollowUp
-from cooperation.models import Country, Membership, Organization, Person, Position, Source, Topic
+from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
+from cooperation.models import (
+    Country,
+    Membership,
+    Organization,
+    OrganizationName,
+    Person,
+    Position,
+    Source,
+    Topic,
+)
 from meetings.models import Decision, Meeting, Outcome, Participant
 from tests import factories
 
@@ -18,6 +27,7 @@ KINDS = {
         Topic,
         Source,
         Organization,
+        OrganizationName,
         Membership,
         Person,
         Position,
@@ -26,6 +36,7 @@ KINDS = {
         Outcome,
         Decision,
         Agreement,
+        AgreementParty,
         AgreementEvent,
         FollowUp,
     },

@@ -119,9 +119,10 @@ def test_a_new_staff_member_enters_the_tashkent_meeting_from_the_meeting_page(
     page.fill("#id_city", "Tashkent")
     walk.pick("id_country", "Uzbek", "Uzbekistan")
     walk.pick("id_topics", "Terror", "Terrorism")
-    walk.pick("id_source", "RATS", "Developing the cooperation between RATS-SCO")
+    # The meeting's first source: the rows below quote it when they name none.
+    walk.pick("id_citations-0-source", "RATS", "Developing the cooperation between RATS-SCO")
     page.fill(
-        "#id_passage",
+        "#id_citations-0-passage",
         "Indonesian Ambassador to Uzbekistan H.E. Mohamad Asruchin has met with the Director",
     )
 
@@ -173,7 +174,8 @@ def test_a_new_staff_member_enters_the_tashkent_meeting_from_the_meeting_page(
     meeting = Meeting.objects.get(date="2013-08-20")
     assert (meeting.title, meeting.city, meeting.country.code) == (TITLE, "Tashkent", "UZ")
     assert [topic.name for topic in meeting.topics.all()] == ["Terrorism"]
-    assert meeting.source.slug == "tashkent-2013-report"
+    (cited,) = meeting.citations.all()
+    assert cited.source.slug == "tashkent-2013-report"
     ambassador, director = meeting.participants.order_by("pk")
     assert ambassador.person == Person.objects.get(slug="mohamad-asruchin")
     assert ambassador.position == Position.objects.get(
@@ -186,12 +188,13 @@ def test_a_new_staff_member_enters_the_tashkent_meeting_from_the_meeting_page(
 
     agreement = Agreement.objects.with_status().get(title=BNPT_MOU)
     event = agreement.events.get(meeting=meeting)
-    assert (event.kind, event.date.iso, event.passage) == (
+    (quoted,) = event.citations.all()
+    assert (event.kind, event.date.iso, quoted.passage) == (
         "follow_up_requested",
         "2013-08-20",
         REQUEST,
     )
-    assert event.source == meeting.source
+    assert quoted.source == cited.source
     assert (agreement.status, agreement.status_date.iso) == ("follow_up_requested", "2013-08-20")
     follow_up = agreement.follow_ups.get(meeting=meeting)
     assert follow_up.action == FOLLOW_UP

@@ -24,9 +24,8 @@ def test_staff_add_an_organization_with_another_name_and_a_membership(staff_clie
         acronym="BNPT",
         kind=Organization.Kind.NATIONAL_AGENCY,
         home_country=str(country("ID").pk),
-        source=str(report.pk),
-        passage="a draft MOU",
     )
+    add_rows(data, "citations", {"source": str(report.pk), "passage": "a draft MOU"})
     add_rows(
         data,
         "other_names",
@@ -39,7 +38,7 @@ def test_staff_add_an_organization_with_another_name_and_a_membership(staff_clie
     bnpt = Organization.objects.get(acronym="BNPT")
     assert bnpt.slug == "bnpt"  # made from the acronym, as the help text says
     assert bnpt.home_country.code == "ID"
-    assert (bnpt.source, bnpt.passage) == (report, "a draft MOU")
+    assert [(c.source, c.passage) for c in bnpt.citations.all()] == [(report, "a draft MOU")]
     (other_name,) = bnpt.other_names.all()
     assert (other_name.name, other_name.note) == (
         "Badan Nasional Penanggulangan Terorisme",
@@ -55,7 +54,9 @@ def test_staff_add_an_organization_with_another_name_and_a_membership(staff_clie
             "status": Membership.Status.OBSERVER,
             "start": "2005",
             "end": "2017-06-09",
-            "attested": "",
+            "source": str(report.pk),
+            "passage": "RATS-SCO",
+            "attests_on": "2013-08-20",
         },
     )
     response = staff_client.post(admin_url(Organization, "change", sco.pk), data)
@@ -64,6 +65,9 @@ def test_staff_add_an_organization_with_another_name_and_a_membership(staff_clie
     assert (membership.country.code, membership.status) == ("IN", "observer")
     assert (membership.start.iso, membership.end.iso) == ("2005", "2017-06-09")
     assert membership.end_first.isoformat() == "2017-06-09"
+    (citation,) = membership.citations.all()
+    assert (citation.source, citation.passage) == (report, "RATS-SCO")
+    assert membership.attested.iso == membership.last_attested.iso == "2013-08-20"
 
 
 def test_staff_add_a_meeting_with_a_named_and_an_unnamed_participant_and_outcomes(
@@ -85,8 +89,11 @@ def test_staff_add_a_meeting_with_a_named_and_an_unnamed_participant_and_outcome
         city="Tashkent",
         country=str(country("UZ").pk),
         topics=[str(topic.pk)],
-        source=str(report.pk),
-        passage="on August 20th, 2013 in Tashkent",
+    )
+    add_rows(
+        data,
+        "citations",
+        {"source": str(report.pk), "passage": "on August 20th, 2013 in Tashkent"},
     )
     add_rows(
         data,
@@ -95,6 +102,7 @@ def test_staff_add_a_meeting_with_a_named_and_an_unnamed_participant_and_outcome
             "person": str(ambassador.pk),
             "organization": str(embassy.pk),
             "capacity": "Indonesian Ambassador to Uzbekistan",
+            "passage": "Ambassador Asruchin",
         },
         {
             "position": str(predecessor_post.pk),
@@ -106,7 +114,12 @@ def test_staff_add_a_meeting_with_a_named_and_an_unnamed_participant_and_outcome
     add_rows(
         data,
         "outcomes",
-        {"kind": Outcome.Kind.REQUESTED, "organization": str(rats.pk), "description": "Help"},
+        {
+            "kind": Outcome.Kind.REQUESTED,
+            "organization": str(rats.pk),
+            "description": "Help",
+            "passage": "met the Director of RATS-SCO",
+        },
         {"kind": Outcome.Kind.COMMITTED, "organization": str(embassy.pk), "description": "Yes"},
     )
     response = staff_client.post(admin_url(Meeting, "add"), data)
@@ -119,6 +132,9 @@ def test_staff_add_a_meeting_with_a_named_and_an_unnamed_participant_and_outcome
         "UZ",
     )
     assert list(meeting.topics.all()) == [topic]
+    assert [(c.source, c.passage) for c in meeting.citations.all()] == [
+        (report, "on August 20th, 2013 in Tashkent")
+    ]
     named, unnamed = meeting.participants.order_by("pk")
     assert (named.person, named.position, named.organization) == (ambassador, None, embassy)
     assert (unnamed.person, unnamed.position, unnamed.organization) == (
@@ -127,10 +143,20 @@ def test_staff_add_a_meeting_with_a_named_and_an_unnamed_participant_and_outcome
         rats,
     )
     assert unnamed.who == "the Director of the Executive Committee (not named)"
+    # A row's passage quotes the report its page cites, named or not.
+    assert [(c.source, c.passage) for c in named.citations.all()] == [
+        (report, "Ambassador Asruchin")
+    ]
+    assert [(c.source, c.passage) for c in unnamed.citations.all()] == [(report, "His predecessor")]
     assert [(o.kind, o.organization, o.description) for o in meeting.outcomes.order_by("pk")] == [
         ("requested", rats, "Help"),
         ("committed", embassy, "Yes"),
     ]
+    requested, committed = meeting.outcomes.order_by("pk")
+    assert [(c.source, c.passage) for c in requested.citations.all()] == [
+        (report, "met the Director of RATS-SCO")
+    ]
+    assert not committed.citations.exists()
 
 
 def test_staff_add_an_agreement_with_two_parties_an_event_and_a_follow_up(staff_client, report):
@@ -143,9 +169,8 @@ def test_staff_add_an_agreement_with_two_parties_an_event_and_a_follow_up(staff_
     data.update(
         title="MOU on Counter-terrorism Cooperation between RATS-SCO and BNPT",
         kind=Agreement.Kind.MOU,
-        source=str(report.pk),
-        passage="a draft MOU",
     )
+    add_rows(data, "citations", {"source": str(report.pk), "passage": "a draft MOU"})
     add_rows(data, "party_links", {"organization": str(rats.pk)}, {"organization": str(bnpt.pk)})
     add_rows(
         data,
@@ -168,6 +193,7 @@ def test_staff_add_an_agreement_with_two_parties_an_event_and_a_follow_up(staff_
             "requested_by_organization": str(rats.pk),
             "responsible_organization": str(embassy.pk),
             "meeting": str(visit.pk),
+            "passage": "agreed on a draft MOU",
         },
     )
     response = staff_client.post(admin_url(Agreement, "add"), data)
@@ -175,7 +201,11 @@ def test_staff_add_an_agreement_with_two_parties_an_event_and_a_follow_up(staff_
 
     agreement = Agreement.objects.with_status().get()
     assert set(agreement.parties.all()) == {rats, bnpt}
+    assert [(c.source, c.passage) for c in agreement.citations.all()] == [(report, "a draft MOU")]
     (event,) = agreement.events.all()
+    assert [(c.source, c.passage) for c in event.citations.all()] == [
+        (report, "agreed on a draft MOU")
+    ]
     assert (event.kind, event.date.iso, event.meeting) == ("draft_agreed", "2011", visit)
     assert (agreement.status, agreement.status_date.iso) == ("draft_agreed", "2011")
     (follow_up,) = agreement.follow_ups.all()
@@ -184,3 +214,7 @@ def test_staff_add_an_agreement_with_two_parties_an_event_and_a_follow_up(staff_
     assert follow_up.due.iso == "2013-12"
     assert follow_up.requested_on.iso == "2011"  # the date of the meeting it came from
     assert follow_up.is_open
+    # No source named: the report the agreement's page cites.
+    assert [(c.source, c.passage) for c in follow_up.citations.all()] == [
+        (report, "agreed on a draft MOU")
+    ]

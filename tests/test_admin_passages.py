@@ -15,14 +15,8 @@ def report(db):
 
 
 def test_a_passage_that_is_not_in_the_source_is_refused(staff_client, report):
-    data = form_values(staff_client.get(admin_url(Meeting, "add")))
-    data.update(
-        title="A meeting",
-        date="2013-08-20",
-        kind=Meeting.Kind.MEETING,
-        source=str(report.pk),
-        passage="met in Samarkand",
-    )
+    data = new_meeting_data(staff_client, title="A meeting")
+    add_rows(data, "citations", {"source": str(report.pk), "passage": "met in Samarkand"})
     response = staff_client.post(admin_url(Meeting, "add"), data)
     assert response.status_code == 200
     assert errors_on_page(response) == [
@@ -54,15 +48,17 @@ def test_a_passage_in_an_inline_row_that_is_not_in_the_source_is_refused(staff_c
 
 
 def test_a_passage_without_a_source_is_refused(staff_client, db):
-    data = form_values(staff_client.get(admin_url(Meeting, "add")))
-    data.update(title="A meeting", date="2013-08-20", kind=Meeting.Kind.MEETING, passage="met")
+    data = new_meeting_data(staff_client, title="A meeting")
+    add_rows(data, "citations", {"passage": "met"})
     response = staff_client.post(admin_url(Meeting, "add"), data)
     assert response.status_code == 200
-    assert errors_on_page(response) == ["Name the source this passage is quoted from."]
+    assert errors_on_page(response) == ["Name the source this citation quotes."]
+    assert not Meeting.objects.exists()
 
 
 def test_a_row_with_a_passage_and_no_source_quotes_the_source_of_its_page(staff_client, report):
-    data = new_meeting_data(staff_client, source=str(report.pk))
+    data = new_meeting_data(staff_client)
+    add_rows(data, "citations", {"source": str(report.pk), "passage": "in Tashkent"})
     add_rows(
         data,
         "participants",
@@ -75,7 +71,33 @@ def test_a_row_with_a_passage_and_no_source_quotes_the_source_of_its_page(staff_
     response = staff_client.post(admin_url(Meeting, "add"), data)
     assert response.status_code == 302, errors_on_page(response)
     (participant,) = Meeting.objects.get().participants.all()
-    assert (participant.source, participant.passage) == (report, "Ambassador Asruchin")
+    (citation,) = participant.citations.all()
+    assert (citation.source, citation.passage) == (report, "Ambassador Asruchin")
+
+
+def test_a_row_quotes_the_first_source_of_its_page_that_is_kept(admin_client, report):
+    """A first citation being deleted (by an administrator, who may) is not the source
+    the page's rows quote."""
+    other = factories.SourceFactory(text="The delegations met in Tashkent.")
+    meeting = factories.MeetingFactory(source=other, passage="met in Tashkent")
+    factories.cite(meeting, source=report, passage="in Tashkent")
+    data = form_values(admin_client.get(admin_url(Meeting, "change", meeting.pk)))
+    assert data["citations-0-source"] == str(other.pk)
+    data["citations-0-DELETE"] = "on"
+    add_rows(
+        data,
+        "participants",
+        {
+            "person": str(factories.PersonFactory().pk),
+            "organization": str(factories.OrganizationFactory().pk),
+            "passage": "Ambassador Asruchin",
+        },
+    )
+    response = admin_client.post(admin_url(Meeting, "change", meeting.pk), data)
+    assert response.status_code == 302, errors_on_page(response)
+    assert [c.source for c in meeting.citations.all()] == [report]
+    (participant,) = meeting.participants.all()
+    assert [c.source for c in participant.citations.all()] == [report]
 
 
 def test_a_row_with_a_passage_on_a_page_with_no_source_is_asked_for_one(staff_client, db):
@@ -87,4 +109,5 @@ def test_a_row_with_a_passage_on_a_page_with_no_source_is_asked_for_one(staff_cl
     )
     response = staff_client.post(admin_url(Meeting, "add"), data)
     assert response.status_code == 200
-    assert errors_on_page(response) == ["Name the source this passage is quoted from."]
+    assert errors_on_page(response) == ["Name the source this citation quotes."]
+    assert not Meeting.objects.exists()

@@ -3,8 +3,17 @@
 import pytest
 from django.contrib import admin
 
-from agreements.models import Agreement, AgreementEvent, FollowUp
-from cooperation.models import Country, Membership, Organization, Person, Position, Source, Topic
+from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
+from cooperation.models import (
+    Country,
+    Membership,
+    Organization,
+    OrganizationName,
+    Person,
+    Position,
+    Source,
+    Topic,
+)
 from meetings.models import Decision, Meeting, Outcome, Participant
 from tests import factories
 from tests.admin_forms import admin_url, autocomplete, changelist_results
@@ -20,6 +29,7 @@ def make_records(count):
         source = factories.SourceFactory()
         factories.TopicFactory()
         partner = factories.OrganizationFactory(parent=rats, home_country=member, source=source)
+        factories.OrganizationNameFactory(organization=partner, source=source)
         person = factories.PersonFactory()
         post = factories.PositionFactory(organization=partner, holder=person)
         meeting = factories.MeetingFactory(country=member)
@@ -58,6 +68,7 @@ def make_records(count):
 # filters list or the rows prefetch.
 CHANGELIST_QUERIES = {
     Agreement: 11,  # + the parties of the page's agreements, + the topics to filter by
+    AgreementParty: 9,
     AgreementEvent: 9,
     Country: 9,
     Decision: 9,
@@ -65,6 +76,7 @@ CHANGELIST_QUERIES = {
     Meeting: 10,  # + the topics to filter by
     Membership: 9,  # filtered by kind and status, which are choices: no query
     Organization: 9,
+    OrganizationName: 9,
     Outcome: 9,
     Participant: 9,
     Person: 9,

@@ -26,8 +26,9 @@ def test_an_autocomplete_term_of_too_many_words_finds_nothing_without_searching(
     staff_client, tashkent
 ):
     query = {
-        "app_label": "agreements",
-        "model_name": "agreementevent",
+        # The source box of a citation, on every cited record's page.
+        "app_label": "cooperation",
+        "model_name": "citation",
         "field_name": "source",
         "term": " ".join(["Tashkent"] * (MAX_WORDS + 1)),  # each word would find the report
     }

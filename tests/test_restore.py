@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from agreements.models import Agreement, AgreementParty
 from cooperation.history import recorded_models
-from cooperation.models import Organization, Topic
+from cooperation.models import Citation, Membership, Organization, Topic
 from tests import factories
 from tests.admin_forms import admin_url, form_values
 
@@ -68,7 +68,11 @@ def with_what_goes_with_it(model):
             other = factory_for(relation.related_model)()
             getattr(other, relation.field.name).add(record)
         elif relation.one_to_many and relation.on_delete is models.CASCADE:
-            factory_for(relation.related_model)(**{relation.field.name: record})
+            if relation.related_model is Citation:
+                # A citation has no factory of its own: it is made by citing its record.
+                factories.cite(record)
+            else:
+                factory_for(relation.related_model)(**{relation.field.name: record})
     for field in model._meta.many_to_many:
         if field.remote_field.through._meta.auto_created:
             getattr(record, field.name).add(factory_for(field.related_model)())
@@ -86,11 +90,15 @@ def deletable_record(model):
     return with_what_goes_with_it(model)
 
 
-def inline_page_of(model):
-    """The registered admin that edits `model`'s rows inline, and that inline."""
+def inline_page_of(model, row=None):
+    """The registered admin that edits `model`'s rows inline, and that inline. Given a
+    `row`, the admin of the page it is on: a citation is on the page of what it cites."""
     for model_admin in site._registry.values():
         for inline in model_admin.inlines:
-            if inline.model is model:
+            if inline.model is not model:
+                continue
+            to_page = _get_foreign_key(model_admin.model, model, inline.fk_name)
+            if row is None or getattr(row, to_page.attname) is not None:
                 return model_admin, inline
     raise AssertionError(f"{model.__name__} has no admin and is no admin's inline")
 
@@ -110,7 +118,7 @@ def delete_in_admin(client, record):
         response = client.post(admin_url(model, "delete", record.pk), {"post": "yes"})
         saved = None
     else:
-        page_admin, inline = inline_page_of(model)
+        page_admin, inline = inline_page_of(model, record)
         saved = getattr(record, _get_foreign_key(page_admin.model, model, inline.fk_name).name)
         url = admin_url(page_admin.model, "change", saved.pk)
         page = client.get(url)
@@ -186,7 +194,36 @@ def test_the_deleted_list_says_what_comes_back_with_an_agreement(
     listing = staff_client.get(admin_url(Agreement, "deleted"))
     row, _ = deleted_entry(listing, agreement.title)
     comes_back = re.findall(r"<td>(.*?)</td>", row)[1].split(", ")
-    assert sorted(comes_back) == ["1 follow-up action", "1 topic link", "2 events", "2 parties"]
+    # Its citations and those of its parties, events and follow-up come back with them.
+    assert sorted(comes_back) == [
+        "1 follow-up action",
+        "1 topic link",
+        "2 events",
+        "2 parties",
+        "6 citations",
+    ]
+
+
+def test_a_citation_deleted_from_a_status_comes_back_with_the_dates_it_attests(
+    administrator_client, staff_client
+):
+    """A status's dates attested are derived from its citations: they go with the
+    citation and come back with it."""
+    membership = Membership.objects.get(organization__slug="sco", country__code="CN")
+    (citation,) = membership.citations.all()
+    assert str(membership.attested) == str(membership.last_attested) == "20 August 2013"
+    before = database_rows()
+
+    saved = delete_in_admin(administrator_client, citation)
+    assert saved == membership
+    membership.refresh_from_db()
+    assert membership.attested is None and membership.last_attested is None
+    before[Membership._meta.db_table][membership.pk]["version"] = membership.version
+
+    restore_from_deleted_list(staff_client, Membership, str(citation))
+    assert differences(before, database_rows()) == []
+    membership.refresh_from_db()
+    assert str(membership.attested) == str(membership.last_attested) == "20 August 2013"
 
 
 def test_the_deleted_list_says_what_comes_back_with_a_topic(administrator_client, staff_client):
