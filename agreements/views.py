@@ -15,7 +15,7 @@ from agreements.rows import AGREEMENT_FIELDS, batched, days_since, each_row, row
 from agreements.timeline import agreement_timeline
 from cooperation import exports
 from cooperation.middleware import form_reads_query
-from cooperation.models import citations_by_source
+from cooperation.models import citations_by_source, with_sources
 from cooperation.paging import page_or_404
 
 PAGE_SIZE = 50
@@ -158,18 +158,18 @@ def json_lines(records):
 @require_safe
 def agreement_detail(request, pk):
     agreement = get_object_or_404(
-        Agreement.objects.with_status().select_related("source").prefetch_related("topics"), pk=pk
+        Agreement.objects.with_status().prefetch_related("topics", with_sources()), pk=pk
     )
     today = datetime.date.today()
     party_links = list(
-        agreement.party_links.with_signature(today).select_related(
-            "organization__home_country", "source"
-        )
+        agreement.party_links.with_signature(today)
+        .select_related("organization__home_country")
+        .prefetch_related(with_sources())
     )
     events = list(
-        agreement.events.select_related(
-            "acting_party", "meeting__country", "country", "source"
-        ).order_by("date_first", "date_last", "pk")
+        agreement.events.select_related("acting_party", "meeting__country", "country")
+        .prefetch_related(with_sources())
+        .order_by("date_first", "date_last", "pk")
     )
     follow_ups = list(
         agreement.follow_ups.select_related(
@@ -178,8 +178,8 @@ def agreement_detail(request, pk):
             "requested_by_organization",
             "requested_by_person",
             "meeting__country",
-            "source",
         )
+        .prefetch_related(with_sources())
         # Open now (is_open), and past due on the real today, as the status page marks it.
         .marking_overdue()
         .order_by("due_first", "pk")

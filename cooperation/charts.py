@@ -210,6 +210,7 @@ def membership_chart(memberships, day, today):
                 m.start and m.start.first,
                 m.end and m.end.last,
                 m.attested and m.attested.first,
+                m.last_attested and m.last_attested.last,
             )
         ],
         left=CHART_LEFT,

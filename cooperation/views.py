@@ -23,7 +23,13 @@ from psycopg2.errors import QueryCanceled
 from cooperation import exports, organization_page
 from cooperation.charts import membership_chart
 from cooperation.forms import AsOfForm
-from cooperation.models import Membership, Organization, citations_by_source
+from cooperation.models import (
+    Membership,
+    Organization,
+    citations_by_source,
+    sources_named,
+    with_sources,
+)
 
 # Seconds after which a client may try again during a database outage.
 RETRY_AFTER = "30"
@@ -113,7 +119,9 @@ class OrganizationListView(PermissionRequiredMixin, ListView):
 @require_safe
 def organization_detail(request, slug):
     organization = get_object_or_404(
-        Organization.objects.select_related("parent", "home_country", "accredited_to", "source"),
+        Organization.objects.select_related(
+            "parent", "home_country", "accredited_to"
+        ).prefetch_related(with_sources()),
         slug=slug,
     )
     as_of_form = AsOfForm(request.GET)
@@ -129,7 +137,8 @@ def organization_detail(request, slug):
 
     memberships = list(
         organization.memberships.with_certainty_on(day)
-        .select_related("country", "source")
+        .select_related("country")
+        .prefetch_related(with_sources())
         .order_by("country__name", "start_first", "attested_first")
     )
     held = [m for m in memberships if m.held]
@@ -145,7 +154,8 @@ def organization_detail(request, slug):
     ]
     positions = list(
         organization.positions.with_certainty_on(day)
-        .select_related("holder", "source")
+        .select_related("holder")
+        .prefetch_related(with_sources())
         .order_by("title", "start_first", "attested_first", "pk")
     )
     for record in positions:
@@ -201,7 +211,7 @@ def member_row(membership, day):
         **exports.partial_date_cells("last_confirmed", membership.last_confirmed),
         **exports.partial_date_cells("start", membership.start),
         **exports.partial_date_cells("end", membership.end),
-        "source": membership.source.title if membership.source else "",
+        "source": sources_named(membership),
     }
 
 
@@ -219,7 +229,8 @@ def organization_members_csv(request, slug):
     memberships = (
         organization.memberships.on(day)
         .with_certainty_on(day)
-        .select_related("country", "source")
+        .select_related("country")
+        .prefetch_related(with_sources())
         .order_by("status", "country__name", "pk")
     )
     rows = (

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from cooperation.middleware import form_reads_query
-from cooperation.models import citations_by_source
+from cooperation.models import citations_by_source, with_sources
 from cooperation.paging import page_or_404
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting, Participant
@@ -42,33 +42,40 @@ def meeting_list(request):
 @require_safe
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
-        Meeting.objects.select_related("country", "source").prefetch_related("topics"), pk=pk
+        Meeting.objects.select_related("country").prefetch_related("topics", with_sources()), pk=pk
     )
     people = list(
-        meeting.participants.select_related(
-            "person", "position__holder", "organization", "source"
-        ).order_by("pk")
+        meeting.participants.select_related("person", "position__holder", "organization")
+        .prefetch_related(with_sources())
+        .order_by("pk")
     )
-    outcomes = list(meeting.outcomes.select_related("organization", "source").order_by("pk"))
+    outcomes = list(
+        meeting.outcomes.select_related("organization")
+        .prefetch_related(with_sources())
+        .order_by("pk")
+    )
     decisions = list(
         meeting.decisions.select_related(
             "membership__organization",
             "membership__country",
             "position__organization",
             "position__holder",
-            "source",
-        ).order_by("change", "pk")
+        )
+        .prefetch_related(with_sources())
+        .order_by("change", "pk")
     )
     # Reverse relations: agreements depend on meetings, not the other way round.
     agreement_events = list(
-        meeting.agreement_events.select_related("agreement", "source").order_by(
-            "agreement__title", "date_first", "pk"
-        )
+        meeting.agreement_events.select_related("agreement")
+        .prefetch_related(with_sources())
+        .order_by("agreement__title", "date_first", "pk")
     )
     follow_ups = list(
         meeting.follow_ups.select_related(
-            "agreement", "responsible_organization", "responsible_person", "source"
-        ).order_by("due_first", "pk")
+            "agreement", "responsible_organization", "responsible_person"
+        )
+        .prefetch_related(with_sources())
+        .order_by("due_first", "pk")
     )
     cited = (
         [("The meeting", meeting)]

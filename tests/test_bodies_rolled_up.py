@@ -258,7 +258,7 @@ def organization_with_busy_bodies(count):
 # and one that reads the organizations found; the organization's page asks it twice
 # (its agreements part and its meetings part). A list that finds nothing reads no rows.
 QUERIES = {
-    "/organizations/{slug}/": 30,
+    "/organizations/{slug}/": 31,  # + 1: the organization's citations
     "/agreements/?party={slug}": 19,
     "/agreements/?party={slug}&only_itself=on": 16,
     "/agreements/?party={slug}&format=csv": 15,

@@ -4,6 +4,7 @@ cannot be checked (its source has no text) is kept."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from cooperation.models import Citation
 from tests.factories import AgreementEventFactory, AgreementFactory, SourceFactory
 from tests.validation import assert_valid
 
@@ -11,9 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def cited_event(source, passage):
-    return AgreementEventFactory.build(
-        agreement=AgreementFactory(), date="2013", source=source, passage=passage
-    )
+    """A citation, not yet saved, of an event: the passage it quotes from `source`."""
+    event = AgreementEventFactory(agreement=AgreementFactory(), date="2013")
+    return Citation(event=event, source=source, passage=passage)
 
 
 def test_a_passage_that_is_not_in_its_source_is_refused():
@@ -43,9 +44,7 @@ def test_a_passage_is_matched_word_for_word():
 def test_a_passage_without_a_source_is_refused():
     with pytest.raises(ValidationError) as excinfo:
         cited_event(None, "The parties met.").full_clean()
-    assert excinfo.value.message_dict == {
-        "source": ["Name the source this passage is quoted from."]
-    }
+    assert excinfo.value.message_dict == {"source": ["Name the source this citation quotes."]}
 
 
 def test_a_passage_from_a_source_without_its_text_cannot_be_checked_and_is_kept():

@@ -173,7 +173,7 @@ def test_the_meeting_page_lists_the_memberships_and_posts_it_decided(
     director = factories.PositionFactory(
         organization=sco, title="Secretary-General", start="2018-01-01"
     )
-    Decision.objects.create(
+    factories.DecisionFactory(
         meeting=summit,
         membership=india,
         change="start",
@@ -190,7 +190,9 @@ def test_the_meeting_page_lists_the_memberships_and_posts_it_decided(
     assert "India — member of SCO" in html and "Secretary-General, SCO" in html
     ((cited, passages),) = response.context["citations"]
     assert cited == source
-    assert passages == [("admitted India as a member", ["Start of India — member of SCO"])]
+    ((passage, entries),) = passages
+    assert passage == "admitted India as a member"
+    assert [what for what, citation in entries] == ["Start of India — member of SCO"]
 
 
 def test_a_meeting_that_decided_nothing_says_so(analyst_client, summit):
@@ -224,8 +226,9 @@ def decisions_at_a_summit(count):
 
 
 # Seven of each are the session, the user and their permissions (see tests/test_pages.py).
-ORGANIZATION_PAGE_QUERIES = 23  # + 1: what decided its memberships and posts
-MEETING_PAGE_QUERIES = 14  # + 1: the memberships and posts it decided
+# Each list of cited records on a page reads their citations in one more query.
+ORGANIZATION_PAGE_QUERIES = 26  # + 1: what decided its memberships and posts; + 3: citations
+MEETING_PAGE_QUERIES = 16  # + 1: the memberships and posts it decided; + 2: citations
 
 
 @pytest.mark.parametrize(

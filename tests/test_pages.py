@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement
+from cooperation.models import CITED_RECORDS, Citation
 from meetings.models import Meeting
 from tests import factories
 from tests.factories import country
@@ -96,17 +97,22 @@ QUERIES = {
     "status page as of a day": 14,
     "status page as CSV": 10,
     "status page as JSON": 10,
-    "agreement": 12,
+    # A page that quotes its records' sources reads the citations of each list of them in
+    # one query: the agreement, its parties, its events and its follow-ups (+4).
+    "agreement": 16,
     "meetings": 12,
     "meetings, filtered": 15,  # +2: the organization and its bodies (Organization.within)
-    "meeting": 14,  # +1: the memberships and posts it decided
+    # +1: the memberships and posts it decided. +4: citations of the meeting, its
+    # participants, its agreement events and follow-ups (no outcome or decision here).
+    "meeting": 18,
     "organizations": 9,
     # +6: its agreements part and its meetings part each read the organization and its
     # bodies (Organization.within, two queries), and the agreements part its follow-ups (two).
-    # +1: the meetings that decided its memberships and posts.
-    "organization": 24,
-    "organization as of a day": 24,
-    "organization's countries as CSV": 9,
+    # +1: the meetings that decided its memberships and posts. +2: the citations of the
+    # organization and of its memberships (it has no posts here).
+    "organization": 26,
+    "organization as of a day": 26,
+    "organization's countries as CSV": 10,  # +1: the sources of its countries
 }
 
 
@@ -148,6 +154,32 @@ def test_a_page_costs_the_same_queries_for_one_record_and_for_fifty(client, db, 
         organization = make_agreements(size)
         url = page_urls(organization)[name]
         client.force_login(factories.analyst())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            content(response)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts == [QUERIES[name], QUERIES[name]], (name, counts)
+
+
+def cite_every_record(times):
+    """Cite every record that can cite a source `times` more times."""
+    source = factories.SourceFactory()
+    for kind in CITED_RECORDS:
+        for record in Citation._meta.get_field(kind).related_model.objects.all():
+            for number in range(times):
+                Citation.objects.create(
+                    **{kind: record}, source=source, attests_on=f"{2000 + number}"
+                )
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_a_page_costs_the_same_queries_for_one_citation_a_record_and_for_fifty(client, db, name):
+    url = page_urls(make_agreements(2))[name]
+    client.force_login(factories.analyst())
+    counts = []
+    for added in (1, 49):
+        cite_every_record(added)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
             content(response)
