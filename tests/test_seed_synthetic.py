@@ -12,7 +12,14 @@ from agreements.models import Agreement, AgreementEvent, FollowUp
 from bench.seed import fingerprint, generate
 from bench.seed.writing import SeedError, rows_to_write, seed_database
 from cooperation.history import recorded_models
-from cooperation.models import Cited, Membership, Organization, Position, first_overlap
+from cooperation.models import (
+    CITED_RECORDS,
+    Citation,
+    Membership,
+    Organization,
+    Position,
+    first_overlap,
+)
 from cooperation.partial_dates import PartialDateField
 from meetings.models import Meeting
 from tests.factories import ensure_countries
@@ -20,7 +27,7 @@ from tests.factories import ensure_countries
 ROOT = Path(__file__).resolve().parent.parent
 REASON = "Synthetic data (seed 1)"
 # generate(30, seed=1), digested: changes only when the generator does.
-SEED_1_FINGERPRINT = "a87f9bf07b821331c198857f4ddab8664d3c1e6363564ac3a65822d08255d10d"
+SEED_1_FINGERPRINT = "add949860005879e6df2089d789f4101abcdd77bf11b450710373be4ada1c40e"
 
 
 def seed(agreements=30, seed=1, **options):
@@ -102,13 +109,48 @@ def test_every_agreement_has_two_parties_and_three_to_eight_events_in_order(seed
 
 def test_every_passage_occurs_in_its_source(seeded):
     checked = 0
-    for model in recorded_models():
-        if not issubclass(model, Cited):
-            continue
-        for record in model.objects.exclude(passage="").select_related("source"):
-            assert record.source.contains_passage(record.passage), record
-            checked += 1
+    for citation in Citation.objects.exclude(passage="").select_related("source"):
+        assert citation.source.contains_passage(citation.passage), citation
+        checked += 1
     assert checked > 50
+    assert not Citation.objects.filter(source__isnull=True).exclude(passage="").exists()
+
+
+def test_each_record_quoted_has_one_citation_of_its_own(seeded):
+    data = generate(30, seed=1)
+    kinds = set()
+    for citation in Citation.objects.all():
+        assert citation.source_id or citation.attests_on, citation
+        assert not citation.contradicts
+        kinds.add(citation.cited_kind)
+    # Every kind the generator makes (it makes no decisions) is cited somewhere.
+    assert kinds == set(CITED_RECORDS) - {"decision"}
+    quoted = sum(1 for rows in data.values() for row in rows if row.get("source") is not None)
+    assert Citation.objects.filter(source__isnull=False).count() == quoted
+    for kind in CITED_RECORDS:
+        assert not (
+            Citation.objects.filter(**{f"{kind}__isnull": False})
+            .values(kind)
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .exists()
+        ), kind
+    assert "citations: " in seeded
+
+
+def test_dates_attested_come_from_the_citations(seeded):
+    # A date attested is a source's: every citation names its source.
+    assert not Citation.objects.filter(source__isnull=True).exists()
+    for model in (Membership, Position):
+        kind = Citation.field_for(model)
+        dated = Citation.objects.exclude(attests_on="").filter(**{f"{kind}__isnull": False})
+        assert dated.exists(), model
+        columns = ["attested", "last_attested"]
+        written = {pk: dates for pk, *dates in model.objects.values_list("pk", *columns)}
+        model.refresh_attestations(list(written))
+        refreshed = {pk: dates for pk, *dates in model.objects.values_list("pk", *columns)}
+        assert refreshed == written, model
+        assert model.objects.exclude(attested="").count() == dated.count(), model
 
 
 def test_partial_date_bounds_are_written(seeded):

@@ -6,13 +6,17 @@ Two separate steps:
 
 - `generate(agreements, seed)` makes the whole data set as plain Python (lists of
   dicts of strings, ints, bools and None; a reference to another record is its index
-  in that record's list, a country is its ISO code). It touches no database, and the
-  same arguments always give the same data (`fingerprint()` says so in one string).
+  in that record's list, a country is its ISO code; a record that quotes a source has
+  the source's index and the words quoted as "source" and "passage"). It touches no
+  database, and the same arguments always give the same data (`fingerprint()` says so
+  in one string).
 - `bench.seed.writing.write(data, reason=...)` turns it into records with bulk inserts
   through `bulk_create_recorded()`, so every record gets its history row ("+"), with
   `reason` as the change reason; the topics of meetings and agreements go through their
-  through tables, with the historical m2m rows beside them. `seed_database()` there
-  does both steps, with the checks and the progress bar of the command line.
+  through tables, with the historical m2m rows beside them. A record's source and
+  passage (and a status's or a post's date attested on) go last, into a Citation of its
+  own. `seed_database()` there does both steps, with the checks and the progress bar of
+  the command line.
 
 Each module makes one kind of record, in the order `generate` calls them: topics,
 sources, organizations (and their other names), memberships, people (and their posts),
@@ -21,9 +25,10 @@ meetings (the embassy's calls and visits besides); world.py holds what they shar
 
 Sizes grow with the number of agreements: at 10,000 (seed 1) there are 1,538
 organizations, 10,773 people, 11,616 posts, 13,850 meetings with 48,886 participants,
-46,550 agreement events and 7,323 follow-ups: 183,757 records, written with their
-history in about 30 s on SQLite. Dates run from 2000 to HORIZON, a fixed day, so the
-data does not depend on the day it is generated; due dates run a little past it.
+46,550 agreement events, 7,323 follow-ups and 61,784 citations: 245,541 records,
+written with their history in about 50 s on SQLite. Dates run from 2000 to HORIZON, a
+fixed day, so the data does not depend on the day it is generated; due dates run a
+little past it.
 
 This package imports no model, so that `python -m bench.seed` can set Django up first.
 """

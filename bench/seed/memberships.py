@@ -58,6 +58,7 @@ def make_memberships(world):
                         "ended": ended,
                         "attested": attested,
                         "note": "The source gives no start date." if since is None else "",
-                        **world.cite(year, sentence, 0.5),
+                        # A date attested is a source's: such a row always cites one.
+                        **world.cite(year, sentence, 1 if attested else 0.5),
                     }
                 )

@@ -122,7 +122,7 @@ def make_people_and_posts(world):
                     sentence = (
                         f"{when(seen.isoformat())}, the {title} of the {org['short']} attended."
                     )
-                    term |= world.cite(seen.year, sentence, 0.4)
+                    term |= world.cite(seen.year, sentence, 1)  # the source that saw it
                     person = None
                 world.data["positions"].append(term)
                 position = len(world.data["positions"]) - 1

@@ -15,10 +15,13 @@ from bench.seed.countries import CODES
 from bench.seed.world import TABLES
 from cooperation.history import bulk_create_recorded
 from cooperation.models import (
+    Citation,
+    Cited,
     Country,
     Membership,
     Organization,
     OrganizationName,
+    Period,
     Person,
     Position,
     Source,
@@ -70,11 +73,21 @@ MODELS = {
         },
     ),
 }
+# The field of Citation that points to a record of each table of cited records.
+CITED_TABLES = {
+    Citation.field_for(model): table
+    for table, (model, _) in MODELS.items()
+    if issubclass(model, Cited)
+}
+MODELS["citations"] = (Citation, {"source": "sources", **CITED_TABLES})
+# What a generated row says of its source, written as a Citation of its own.
+CITATION_KEYS = ("source", "passage")
 CHUNK = 2000
 
 
 def write(data, *, reason, progress=None, batch_size=500):
-    """Insert the generated records with their history rows; return {table: count}.
+    """Insert the generated records, then their citations (citations_of), with their
+    history rows; return {table: count}.
 
     `progress`: a tqdm bar of `rows_to_write(data)` rows to advance, or None for none.
     """
@@ -104,6 +117,7 @@ class _Writer:
                     self.write_topic_links(table)
                 if table == "events":
                     self.refresh_status()
+            self.pks["citations"] = self.insert("citations", citations_of(self.data))
         # Fresh statistics for the query planner after a bulk load: without them SQLite
         # picks the follow-ups' state index over their agreement's, for one.
         with connection.cursor() as cursor:
@@ -144,9 +158,11 @@ class _Writer:
     def instance(self, model, refs, row):
         values = {}
         for name, value in row.items():
-            if name == "topics":
+            # The topics go through their own table; a record's source and passage, into
+            # its citation (citations_of).
+            if name == "topics" or (name in CITATION_KEYS and model is not Citation):
                 continue
-            target = "sources" if name == "source" else refs.get(name)
+            target = refs.get(name)
             if target is None:
                 values[name] = value
             elif value is None:
@@ -155,6 +171,11 @@ class _Writer:
                 values[f"{name}_id"] = self.countries[value]
             else:
                 values[f"{name}_id"] = self.pks[target][value]
+        if issubclass(model, Period):
+            # Derived from its citations: a row has one at most, which attests it on the
+            # date it is attested on, so the first and the last are that one (as
+            # Period.refresh_attestations would write them).
+            values["last_attested"] = values["attested"]
         return model(**values)
 
     def insert(self, table, rows):
@@ -214,11 +235,35 @@ class _Writer:
         self.counts[f"{table} topics"] = len(links)
 
 
+def citations_of(data):
+    """The citations of the generated records, as rows of a table "citations": one for
+    each record with a source or a passage, or, for a status or a post, a date it is
+    attested on (the citation's date: such a row always has a source)."""
+    citations = []
+    for kind, table in CITED_TABLES.items():
+        period = issubclass(MODELS[table][0], Period)
+        for number, row in enumerate(data[table]):
+            attests_on = row["attested"] if period else ""
+            if row["source"] is None and not row["passage"] and not attests_on:
+                continue
+            citations.append(
+                {
+                    "source": row["source"],
+                    "passage": row["passage"],
+                    "attests_on": attests_on,
+                    kind: number,
+                }
+            )
+    return citations
+
+
 def rows_to_write(data):
-    """The rows `write` inserts: the records, and the links of meetings and agreements to
-    their topics."""
-    return sum(len(rows) for rows in data.values()) + sum(
-        len(row["topics"]) for table in ("meetings", "agreements") for row in data[table]
+    """The rows `write` inserts: the records, their citations, and the links of meetings
+    and agreements to their topics."""
+    return (
+        sum(len(rows) for rows in data.values())
+        + len(citations_of(data))
+        + sum(len(row["topics"]) for table in ("meetings", "agreements") for row in data[table])
     )
 
 
