@@ -174,8 +174,12 @@ def pages():
     last_page = max(1, math.ceil(total / PAGE_SIZE))
     # A filter that fills most of a page at every size, so that sizes compare the same work.
     stalled = Agreement.objects.with_status().stalled(days=365).count()
+    # Pages of the same shape at every size: a page reads the citations of each kind of
+    # row it shows, and reads none for a kind it has no rows of (an agreement with no
+    # follow-up reads no follow-up's citations), so each has every kind of row.
     agreement = (
-        Agreement.objects.annotate(
+        Agreement.objects.filter(follow_ups__isnull=False, events__meeting__isnull=False)
+        .annotate(
             n=Count("events", distinct=True), meetings=Count("events__meeting", distinct=True)
         )
         .order_by("-n", "pk")
@@ -183,7 +187,7 @@ def pages():
         .first()
     )
     meeting = (
-        Meeting.objects.filter(agreement_events__isnull=False)
+        Meeting.objects.filter(agreement_events__isnull=False, outcomes__isnull=False)
         .annotate(n=Count("participants", distinct=True))
         .order_by("-n", "pk")
         .values("pk", "n")
