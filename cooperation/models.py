@@ -207,6 +207,14 @@ class CitationQuerySet(RecordQuerySet):
         return self.filter(contradicts=False)
 
 
+def _cited_record(kind):
+    """The field of Citation that points to the record of `kind` it cites (blank when it
+    cites another kind)."""
+    return models.ForeignKey(
+        CITED_RECORDS[kind], models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+
+
 class Citation(Record):
     """What one source says about one record: the passage, quoted exactly, the date the
     source speaks of, and whether it supports the record or states something else.
@@ -245,57 +253,19 @@ class Citation(Record):
         "“observer since 2005”.",
     )
 
-    organization = models.ForeignKey(
-        CITED_RECORDS["organization"],
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="citations",
-    )
-    organization_name = models.ForeignKey(
-        CITED_RECORDS["organization_name"],
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="citations",
-    )
-    membership = models.ForeignKey(
-        CITED_RECORDS["membership"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    person = models.ForeignKey(
-        CITED_RECORDS["person"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    position = models.ForeignKey(
-        CITED_RECORDS["position"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    meeting = models.ForeignKey(
-        CITED_RECORDS["meeting"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    participant = models.ForeignKey(
-        CITED_RECORDS["participant"],
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="citations",
-    )
-    outcome = models.ForeignKey(
-        CITED_RECORDS["outcome"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    decision = models.ForeignKey(
-        CITED_RECORDS["decision"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    agreement = models.ForeignKey(
-        CITED_RECORDS["agreement"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    party = models.ForeignKey(
-        CITED_RECORDS["party"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    event = models.ForeignKey(
-        CITED_RECORDS["event"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    follow_up = models.ForeignKey(
-        CITED_RECORDS["follow_up"], models.CASCADE, null=True, blank=True, related_name="citations"
-    )
+    organization = _cited_record("organization")
+    organization_name = _cited_record("organization_name")
+    membership = _cited_record("membership")
+    person = _cited_record("person")
+    position = _cited_record("position")
+    meeting = _cited_record("meeting")
+    participant = _cited_record("participant")
+    outcome = _cited_record("outcome")
+    decision = _cited_record("decision")
+    agreement = _cited_record("agreement")
+    party = _cited_record("party")
+    event = _cited_record("event")
+    follow_up = _cited_record("follow_up")
 
     objects = CitationQuerySet.as_manager()
 
