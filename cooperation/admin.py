@@ -48,7 +48,7 @@ admin.site.enable_nav_sidebar = False
 @admin.register(Country)
 class CountryAdmin(EntryForms, RecordAdmin):
     list_display = ["name", "code", "alpha_3", "official_name"]
-    search_fields = ["name", "code", "alpha_3", "official_name"]
+    search_fields = ["name", "code", "alpha_3", "official_name", "other_names"]
     ordering = ["name"]
 
     def has_add_permission(self, request):

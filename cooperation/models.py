@@ -430,6 +430,10 @@ class Country(Record):
     alpha_3 = models.CharField(max_length=3, unique=True)
     name = models.CharField(max_length=100)
     official_name = models.CharField(max_length=200, blank=True)
+    other_names = models.TextField(
+        blank=True,
+        help_text="The names it also goes by in reports, one a line: Russia, U.S.",
+    )
 
     natural_key_fields = ("code",)
 
@@ -441,6 +445,10 @@ class Country(Record):
 
     def __str__(self):
         return self.name
+
+    def usual_names(self):
+        """The names it also goes by, besides its ISO and official names."""
+        return [name.strip() for name in self.other_names.splitlines() if name.strip()]
 
 
 class Topic(Record):

@@ -34,6 +34,8 @@ def ensure_countries():
     if not Country.objects.exists():
         migration = import_module("cooperation.migrations.0002_countries")
         migration.load_countries(django_apps, schema_editor=None)
+        usual_names = import_module("cooperation.migrations.0009_country_other_names")
+        usual_names.add_usual_names(django_apps, schema_editor=None)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
