@@ -121,6 +121,15 @@ class Source(Record):
     publisher = models.CharField(max_length=200, blank=True)
     date = PartialDateField(blank=True)
     url = models.URLField("link", blank=True)
+    # Kept through the storage API: on a shared object store when settings say so.
+    file = models.FileField(
+        "original file",
+        upload_to="sources/%Y/",
+        max_length=255,
+        blank=True,
+        help_text="The document as received: a .txt, .docx or .pdf file (a PDF with text, "
+        "not a scan). Its text fills the text below, unless you type one.",
+    )
     text = models.TextField(blank=True, help_text="The full text, so passages can be checked.")
 
     natural_key_fields = ("slug",)
@@ -132,6 +141,11 @@ class Source(Record):
 
     def __str__(self):
         return self.title
+
+    @property
+    def file_name(self):
+        """The original file's name, without the folder it is kept in ("" without one)."""
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
 
     def contains_passage(self, passage):
         return _normalize_space(passage) in _normalize_space(self.text)

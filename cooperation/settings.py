@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. DJANGO_DEBUG=1 gives a development
 site on an SQLite file in the project folder, which is what `make run` uses.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +43,19 @@ def env_seconds(name, default):
     if not 0 <= seconds < float("inf"):
         raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.")
     return seconds
+
+
+def env_json_object(name):
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return {}
+    try:
+        options = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {error}.") from None
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object ({{"name": value, …}}).')
+    return options
 
 
 def env_required(name, why):
@@ -170,8 +184,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (sources' original files): in MEDIA_ROOT, or wherever the storage
+# backend named keeps them, with its options (README: "Where uploaded files go"). The
+# site serves them itself, to those who may read them: no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "").strip() or BASE_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_FILE_STORAGE", "").strip()
+        or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": env_json_object("DJANGO_FILE_STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -29,6 +29,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("meetings/", include("meetings.urls")),
     path("organizations/", include(organization_patterns)),
+    path("sources/<int:pk>/file/", views.source_file, name="source_file"),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import (
+    FileResponse,
+    Http404,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseServerError,
@@ -26,6 +28,7 @@ from cooperation.forms import AsOfForm
 from cooperation.models import (
     Membership,
     Organization,
+    Source,
     citations_by_source,
     sources_named,
     with_sources,
@@ -243,3 +246,17 @@ def organization_members_csv(request, slug):
     name = f"{organization.slug}-countries-{day.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@permission_required("cooperation.view_source", raise_exception=True)
+@require_safe
+def source_file(request, pk):
+    """A source's original file, as it was uploaded, from wherever the storage keeps it."""
+    source = get_object_or_404(Source, pk=pk)
+    if not source.file:
+        raise Http404("This source has no file kept.")
+    try:
+        kept = source.file.storage.open(source.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("This source's file is missing from the storage.") from None
+    return FileResponse(kept, as_attachment=True, filename=source.file_name)
