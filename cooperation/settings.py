@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "cooperation",
     "meetings",
     "agreements",
+    "reading",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("organizations/", include(organization_patterns)),
     path("sources/<int:pk>/file/", views.source_file, name="source_file"),
+    path("sources/", include("reading.urls")),
     path("admin/", admin.site.urls),
 ]
 

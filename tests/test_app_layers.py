@@ -1,4 +1,4 @@
-"""The apps stand on each other in one direction: agreements → meetings → cooperation.
+"""The apps stand on each other in one direction: reading → agreements → meetings → cooperation.
 
 The core app imports nothing from the apps above it; they add their parts of its pages
 (cooperation/organization_page.py). Only the project's URL configuration and settings,
@@ -15,7 +15,11 @@ from django.template.loader import get_template
 from cooperation import charts
 
 ROOT = Path(__file__).resolve().parent.parent
-ABOVE = {"cooperation": {"meetings", "agreements"}, "meetings": {"agreements"}}
+ABOVE = {
+    "cooperation": {"meetings", "agreements", "reading"},
+    "meetings": {"agreements", "reading"},
+    "agreements": {"reading"},
+}
 REACH_UP = {"cooperation/urls.py", "cooperation/settings.py"}
 
 

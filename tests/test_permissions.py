@@ -9,7 +9,7 @@ from django.contrib.admin.sites import site
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement
-from cooperation.models import Organization
+from cooperation.models import Organization, Source
 from meetings.models import Meeting
 from tests import factories
 
@@ -41,6 +41,9 @@ SITE = {
         expect(LOGIN, 200, 200, 200),
         expect(LOGIN, 405, 405, 405),
     ),
+    # The Tashkent report has no file: not found, for every role that may ask.
+    "source_file": (expect(LOGIN, 404, 404, 404), expect(LOGIN, 405, 405, 405)),
+    "reading:source_reading": (expect(LOGIN, 403, 200, 200), expect(LOGIN, 405, 405, 405)),
 }
 
 # The admin site's own views.
@@ -157,6 +160,7 @@ def world(tashkent):
         "agreement": Agreement.objects.first(),
         "meeting": Meeting.objects.first(),
         "organization": Organization.objects.get(slug="sco"),
+        "source": Source.objects.get(slug="tashkent-2013-report"),
     }
 
 
@@ -170,6 +174,8 @@ def arguments(name, world, users):
         "meetings:meeting_detail": [world["meeting"].pk],
         "cooperation:organization_detail": [world["organization"].slug],
         "cooperation:organization_members_csv": [world["organization"].slug],
+        "source_file": [world["source"].pk],
+        "reading:source_reading": [world["source"].pk],
         "admin:view_on_site": [
             ContentType.objects.get_for_model(Agreement).pk,
             world["agreement"].pk,
