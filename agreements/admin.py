@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
 from cooperation.admin_base import (
@@ -10,6 +8,7 @@ from cooperation.admin_base import (
     EntryForms,
     RecordAdmin,
     RecordForm,
+    RowsFormSet,
 )
 from cooperation.partial_dates import FORMAT_HELP, PartialDate
 from meetings.admin import MeetingAdmin
@@ -102,25 +101,26 @@ class FollowUpRowForm(CitedRowForm, FollowUpForm):
     """A follow-up row, with its first citation."""
 
 
-class PartyRows(BaseInlineFormSet):
+class PartyRows(RowsFormSet):
     """An agreement's parties: one that an event names as the party that acted stays
-    until that event names another."""
+    until that event names another, which its row says."""
 
     def clean(self):
         super().clean()
-        leaving = [form.instance.organization_id for form in self.deleted_forms if form.instance.pk]
+        leaving = {
+            form.instance.organization_id: form for form in self.deleted_forms if form.instance.pk
+        }
         if not leaving:
             return
         acts = AgreementEvent.objects.filter(
             agreement=self.instance, acting_party__in=leaving
         ).select_related("acting_party")
-        refusals = [
-            f"{event.acting_party.short_name} cannot be removed from the parties: the event "
-            f"“{event}” names it as the party that acted. Change that event first."
-            for event in acts.order_by("date_first", "pk")
-        ]
-        if refusals:
-            raise ValidationError(refusals)
+        for event in acts.order_by("date_first", "pk"):
+            self.refuse_rows(
+                [leaving[event.acting_party_id]],
+                f"{event.acting_party.short_name} cannot be removed from the parties: the "
+                f"event “{event}” names it as the party that acted. Change that event first.",
+            )
 
 
 class PartyInline(CitedInline, admin.TabularInline):

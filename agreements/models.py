@@ -432,6 +432,24 @@ class Agreement(Cited, Record):
     def __str__(self):
         return self.title
 
+    def choice_label(self):
+        """How a search box or a select of the admin names the agreement among others:
+        its title, then its kind, parties and latest step — "… (memorandum of
+        understanding between BNPT and RATS-SCO; draft agreed, 2011)" — since two MOUs
+        between the same parties may differ only at the end of their titles.
+
+        Reads its parties and latest event: fetch them with it.
+        """
+        parties = [party.short_name for party in self.parties.all()]
+        kind = self.get_kind_display().lower()
+        if len(parties) > 1:
+            kind += f" between {', '.join(parties[:-1])} and {parties[-1]}"
+        elif parties:
+            kind += f" of {parties[0]}"
+        event = self.latest_event
+        latest = f"{event.get_kind_display().lower()}, {event.date}" if event else "no events yet"
+        return f"{self.title} ({kind}; {latest})"
+
     def get_absolute_url(self):
         return reverse("agreements:agreement_detail", args=[self.pk])
 

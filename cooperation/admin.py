@@ -1,12 +1,15 @@
 import copy
 
-from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import construct_instance
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 
+from cooperation import source_files
 from cooperation.admin_base import (
     CitationInline,
     CitedInline,
@@ -14,6 +17,7 @@ from cooperation.admin_base import (
     LookupsThatFit,
     RecordAdmin,
     RecordForm,
+    RowsFormSet,
 )
 from cooperation.models import (
     Country,
@@ -119,13 +123,105 @@ def page_of(record):
     return None
 
 
+class DownloadLink:
+    """A file kept, as a file box names it: its name, and the address that downloads it."""
+
+    def __init__(self, url, name):
+        self.url, self.name = url, name
+
+    def __str__(self):
+        return self.name
+
+
+class KeptFileInput(AdminFileWidget):
+    """A source's file box. It links the file kept to the site's download of it
+    (views.source_file), which checks who asks, and not to the storage's own address."""
+
+    download_url = None  # set by the form of a source already saved
+
+    def is_initial(self, value):
+        return bool(value) and self.download_url is not None
+
+    def format_value(self, value):
+        if not self.is_initial(value):
+            return None
+        return DownloadLink(self.download_url, value.name.rsplit("/", 1)[-1])
+
+
+class SourceWithFileForm(SourceForm):
+    """A source's form with its original file. The text is taken from a file uploaded,
+    unless the person typed a text in the same save; either way, a text that would leave
+    out a quoted passage is refused (SourceForm.clean_text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text_from_file = None
+        if "file" in self.fields:
+            self.fields["file"].help_text += f" At most {filesizeformat(source_files.MAX_SIZE)}."
+            widget = self.fields["file"].widget
+            if isinstance(widget, KeptFileInput) and self.instance.pk is not None:
+                widget.download_url = reverse("source_file", args=[self.instance.pk])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if isinstance(upload, UploadedFile):  # not the file kept, nor a cleared box
+            self.text_from_file = source_files.text_of(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.text_from_file is not None and "text" in cleaned and not self.text_typed():
+            cleaned["text"] = self.text_from_file
+            try:
+                self.clean_text()  # as for a text typed in
+            except ValidationError as refusal:
+                self.add_error("file", ["The text of this file was not taken.", *refusal])
+        return cleaned
+
+    def text_typed(self):
+        """Whether the person changed the text box in this save. Compared word for word:
+        a browser sends line breaks as CRLF, which a text loaded from a fixture has not."""
+        sent, shown = self["text"].data or "", self["text"].initial or ""
+        return sent.split() != shown.split()
+
+
 @admin.register(Source)
 class SourceAdmin(EntryForms, RecordAdmin):
-    form = SourceForm
+    form = SourceWithFileForm
     list_display = ["title", "publisher", "date"]
     search_fields = ["title", "publisher", "text"]
     ordering = ["-date_first", "title"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "file":
+            kwargs["widget"] = KeptFileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only (analysts): the file as a link to the site's download of it.
+            return ["original_file" if name == "file" else name for name in fields]
+        return fields
+
+    def get_list_display(self, request):
+        # Staff record what a source says from its reading page; analysts may not open it.
+        if self.has_change_permission(request):
+            return [*self.list_display, "reading_link"]
+        return self.list_display
+
+    @admin.display(description="read and record")
+    def reading_link(self, source):
+        url = reverse("reading:source_reading", args=[source.pk])
+        return format_html('<a href="{}">Read</a>', url)
+
+    @admin.display(description="original file")
+    def original_file(self, source):
+        if not source.file:
+            return self.get_empty_value_display()
+        url = reverse("source_file", args=[source.pk])
+        return format_html('<a href="{}">{}</a>', url, source.file_name)
 
 
 class OrganizationNameInline(CitedInline, admin.TabularInline):
@@ -133,13 +229,14 @@ class OrganizationNameInline(CitedInline, admin.TabularInline):
     extra = 1
 
 
-class MembershipFormSet(forms.BaseInlineFormSet):
-    """Checks that no country holds two statuses at once, across the rows being saved."""
+class MembershipFormSet(RowsFormSet):
+    """Checks that no country holds two statuses at once, across the rows being saved,
+    and says so on both rows."""
 
     def clean(self):
         super().clean()
         kept = [
-            form.instance
+            form
             for form in self.forms
             if form.is_valid()
             and (form.instance.pk or form.has_changed())
@@ -147,9 +244,10 @@ class MembershipFormSet(forms.BaseInlineFormSet):
             and form.instance.country_id
             and form.instance.dates_are_valid()
         ]
-        overlap = first_overlap(kept)
+        overlap = first_overlap([form.instance for form in kept])
         if overlap:
-            raise ValidationError(overlap_message(*overlap))
+            both = [form for form in kept if form.instance in overlap]
+            self.refuse_rows(both, overlap_message(*overlap))
 
 
 class MembershipInline(CitedInline, admin.TabularInline):
@@ -246,6 +344,22 @@ class MembershipAdmin(EntryForms, RecordAdmin):
     ]
     readonly_fields = ["attested", "last_attested"]
     inlines = [CitationInline]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" not in request.POST or response.status_code != 302:
+            return response
+        # The next membership is most often of the same organization, read in the same
+        # report: the add page that follows starts with both (its citations read
+        # `source` from the address). Keys are numbers: nothing to escape.
+        keep = {"organization": obj.organization_id}
+        first = obj.citations.first()
+        if first is not None and first.source_id is not None:
+            keep["source"] = first.source_id
+        query = "&".join(f"{name}={key}" for name, key in keep.items())
+        location = response["Location"]
+        response["Location"] = f"{location}{'&' if '?' in location else '?'}{query}"
+        return response
 
 
 class PositionInline(CitedInline, admin.TabularInline):

@@ -25,13 +25,25 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import IntegrityError, OperationalError, models, router, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.constants import LOOKUP_SEP
-from django.forms.models import ALL_FIELDS, InlineForeignKeyField, model_to_dict
+from django.forms.models import (
+    ALL_FIELDS,
+    BaseInlineFormSet,
+    InlineForeignKeyField,
+    model_to_dict,
+)
+from django.forms.utils import pretty_name
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -39,15 +51,22 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.text import capfirst, get_text_list
 from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.deletions import DeletedRow, Deletion, RestoreRefused
 from cooperation.forms import MAX_WORDS, FreeTextField
 from cooperation.history import as_seen, changes_since
 from cooperation.models import CITED_RECORDS, Citation, Source
-from cooperation.partial_dates import PartialDateField, PartialDateFormField
+from cooperation.partial_dates import (
+    FORMAT_HELP,
+    PartialDateField,
+    PartialDateFormField,
+    to_partial_date,
+)
 
 VERSION = "version"
+REFUSED = "refused_while_written"  # the code of a WriteRefusal's error on a form
 DEADLOCK = "40P01"  # PostgreSQL's code for two saves each waiting for the other's row
 # What a save made at the same moment can break: a unique or a foreign key constraint
 # (PostgreSQL's codes, SQLite's words). Any other broken constraint is a fault.
@@ -70,9 +89,39 @@ def conflict_message(record, seen_version):
     return lines
 
 
+class WriteRefusal:
+    """Why a save was refused while being written, after its form had been checked.
+
+    The form is shown again, checked against what the other save wrote: a row that now
+    clashes says so itself, on the row; what no row says (the database's refusal, which
+    names tables and keys, says nothing a person can act on) stays in this message.
+    """
+
+    def __init__(self, clashes):
+        self.clashes = clashes
+
+    def message(self, said_on_rows=()):
+        unsaid = [clash for clash in self.clashes if clash not in said_on_rows]
+        on_rows = len(unsaid) < len(self.clashes)
+        return " ".join(
+            [
+                "Nothing was saved: someone else saved at the same moment, and your changes "
+                "clash with theirs.",
+                *unsaid,
+                *(["The rows marked below say where."] if on_rows else []),
+                "Your changes are still in the form: check them against what is saved now, "
+                "then save again.",
+            ]
+        )
+
+    def __str__(self):
+        return self.message()
+
+
 def write_refusal(error):
     """What to tell the person whose save `error` stopped while it was being written,
-    after its form had been checked; None when `error` is a fault, not a refusal."""
+    after its form had been checked (a WriteRefusal); None when `error` is a fault, not
+    a refusal."""
     deadlock = isinstance(error, OperationalError) and (
         getattr(error.__cause__, "pgcode", None) == DEADLOCK
     )
@@ -81,18 +130,8 @@ def write_refusal(error):
     )
     if not (deadlock or clash or isinstance(error, ValidationError | RecordModifiedError)):
         return None
-    # The database's own words name tables and keys; the form, checked again against
-    # what the other save wrote, says which row clashes and why.
-    clash = error.messages if isinstance(error, ValidationError) else []
-    return " ".join(
-        [
-            "Nothing was saved: someone else saved at the same moment, and your changes "
-            "clash with theirs.",
-            *clash,
-            "Your changes are still in the form: check them against what is saved now, "
-            "then save again.",
-        ]
-    )
+    # The database's own words name tables and keys: only a check's words are kept.
+    return WriteRefusal(error.messages if isinstance(error, ValidationError) else [])
 
 
 def _count(text):
@@ -217,7 +256,9 @@ class RecordForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.refusal:
-            self.add_error(None, self.refusal)
+            # Said again without what the rows say, once they are checked (RecordAdmin.
+            # render_change_form), by its code.
+            self.add_error(None, ValidationError(str(self.refusal), code=REFUSED))
         seen = cleaned.get(VERSION)  # 0 for a record loaded from fixtures and not saved since
         if not self.instance.pk or seen is None:
             return cleaned
@@ -274,14 +315,46 @@ class RecordForm(forms.ModelForm):
                         self._update_errors(error)
 
 
+def name_boxes(form, row):
+    """Name each box of `form`, a row of a table, for screen readers: "<column>, <row>".
+
+    A table's boxes have no <label>: its column headings name them to the eye only, and a
+    screen reader would announce each as a bare "edit text". The name goes on the box
+    itself, inside the +/edit links around a search box; the admin's script hands it on
+    to the search box that select2 draws over it.
+    """
+    for name, field in form.fields.items():
+        box = getattr(field.widget, "widget", field.widget)
+        if not box.is_hidden:
+            label = pretty_name(name) if field.label is None else field.label
+            box.attrs["aria-label"] = f"{capfirst(label)}, {row}"
+
+
 class RecordInline:
-    """Inline rows are records too: they carry their version, hidden."""
+    """Inline rows are records too: they carry their version, hidden. In a table of rows,
+    each box is named by its column and row ("Person, row 2 of participants")."""
 
     form = RecordForm
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
         return fields if VERSION in fields else [*fields, VERSION]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not isinstance(self, admin.TabularInline):
+            return formset  # a stacked row labels each of its boxes
+        rows = self.verbose_name_plural
+
+        class NamedRows(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                # No index: the blank row "Add another" copies, whose number is not known.
+                name_boxes(
+                    form, f"new row of {rows}" if index is None else f"row {index + 1} of {rows}"
+                )
+
+        return NamedRows
 
 
 class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
@@ -292,6 +365,17 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
     # A record found changed only as it is written raises, rather than being skipped
     # (django-concurrency's default) while the rest of the save goes on without it.
     list_editable_policy = CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
+
+    def get_changelist_formset(self, request, **kwargs):
+        # The boxes a list edits in place stand in a table too: named by column and record.
+        formset = super().get_changelist_formset(request, **kwargs)
+
+        class NamedRows(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                name_boxes(form, str(form.instance))
+
+        return NamedRows
 
     def check(self, **kwargs):
         # The version field is added to the fieldsets below, not written in each admin.
@@ -371,6 +455,22 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
             super().changeform_view, request, object_id, form_url, extra_context
         )
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        refusal = getattr(request, "write_refusal", None)
+        if refusal is not None and "adminform" in context:
+            # The rows are checked now: what they say of the clash is said on them.
+            rows = [form for inline in context["inline_admin_formsets"] for form in inline.formset]
+            said_on_rows = {
+                message for form in rows for errors in form.errors.values() for message in errors
+            }
+            errors = context["adminform"].form.errors.get(NON_FIELD_ERRORS, [])
+            for index, error in enumerate(errors.data if errors else []):
+                if getattr(error, "code", None) == REFUSED:
+                    errors.data[index] = ValidationError(
+                        refusal.message(said_on_rows), code=REFUSED
+                    )
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def changelist_view(self, request, extra_context=None):
         # A list edit is saved whole too: Django saves its rows in one transaction, which
         # a conflict on any row now rolls back. The list cannot be shown again with the
@@ -403,6 +503,20 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
         # boxes look each up as it is, and "abc" where a key goes is an error, not a miss.
         initial = super().get_changeform_initial_data(request)
         return {name: text for name, text in initial.items() if can_refer(self.model, name, text)}
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        # An inline that starts with rows from the page's address shows as many blank rows.
+        for inline in self.get_inline_instances(request, obj):
+            rows = rows_from_address(request, inline)
+            extra = {"extra": len(rows)} if rows else {}
+            yield inline.get_formset(request, obj, **extra), inline
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        rows = rows_from_address(request, inline)
+        if rows:
+            kwargs["initial"] = rows
+        return kwargs
 
     def history_view(self, request, object_id, extra_context=None):
         key_or_404(self.model, object_id)
@@ -537,11 +651,67 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
 
 # The entry forms: how fields are typed in, and the rows that cite a source.
 
+
+class PartialDateInput(forms.TextInput):
+    """A partial date's box, ten characters wide, with the shapes a date takes written
+    beside it, where staff type: a year or a month alone is a date too.
+
+    A help text would not do: a table of rows shows it only as a tooltip on the column's
+    heading. The shapes are the box's description for screen readers, except on the
+    blank row that "Add another" copies: the copy's ids are renumbered, but not the
+    references to them.
+    """
+
+    template_name = "admin/widgets/partial_date.html"
+    shapes = "2013, 2013-08 or 2013-08-20"
+
+    def __init__(self, attrs=None):
+        super().__init__({"size": 10, "class": "partial-date", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["shapes"] = self.shapes
+        box = widget["attrs"].get("id")
+        if box and "__prefix__" not in box:
+            widget["shapes_id"] = f"{box}_shapes"
+            described = widget["attrs"].get("aria-describedby")
+            widget["attrs"]["aria-describedby"] = " ".join(
+                filter(None, [described, widget["shapes_id"]])
+            )
+        return context
+
+
 # A partial date is ten characters at most: the admin would give it a 20em box, like any
-# text, and drop the placeholder that shows the format.
-DATE_INPUT = forms.TextInput(attrs={"size": 10, "placeholder": "YYYY-MM-DD"})
+# text; beside it, the shapes it takes.
+DATE_INPUT = PartialDateInput()
+
+
+class LineOfText(forms.Textarea):
+    """A line of text in a row of a table (a note, a capacity, a post's title): it wraps
+    and its box grows as it is typed, rather than scroll out of sight in a one-line box
+    squeezed between the row's other boxes. A line break typed in is taken as a space."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 1, "class": "line-of-text", **(attrs or {})})
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return " ".join(value.splitlines()) if isinstance(value, str) else value
+
+
 # Titles and names run to a line of text: a box as wide as the form shows them whole.
 WIDE_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
+
+
+def rows_from_address(request, inline):
+    """The rows `inline` starts with when its page is opened from an address that says
+    what to fill in (a source's reading page: "?source=3&passage=…"). Only on showing the
+    form: a row sent back is the person's, and a blank row equal to its starting values
+    would not be saved."""
+    if request.method != "GET" or not hasattr(inline, "rows_from_address"):
+        return []
+    return inline.rows_from_address(request.GET)
 
 
 class EntryForms:
@@ -558,7 +728,72 @@ class EntryForms:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.wide_fields:
             kwargs.setdefault("widget", WIDE_INPUT)
+        if isinstance(db_field, PartialDateField) and db_field.help_text == FORMAT_HELP:
+            kwargs.setdefault("help_text", "")  # the box shows the shapes itself
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None:
+            name_choices(formfield)
+        return formfield
+
+
+# Choosing a record: each named apart from the others like it.
+
+# What a record's choice_label() reads besides its own row, read with the records a box
+# or a select offers or a page's rows hold, so that naming them costs no query each.
+CHOICE_LABEL_READS = {
+    "agreements.agreement": ["latest_event", "parties"],
+    "meetings.meeting": ["country"],
+}
+
+
+def choice_reads(model):
+    return CHOICE_LABEL_READS.get(model._meta.label_lower, [])
+
+
+def choice_label(record):
+    """How a search box or a select names `record` among records like it: by its
+    choice_label() where its model has one (two MOUs whose titles differ only at the
+    end, two meetings on one day), else as pages and history do."""
+    label = getattr(record, "choice_label", None)
+    return label() if callable(label) else str(record)
+
+
+def name_choices(formfield):
+    """Have the choices of `formfield`, a select or a search box of records, named by
+    choice_label(): the selected one as its box draws it, and every option of a select."""
+    if not hasattr(formfield, "label_from_instance"):
+        return
+    formfield.label_from_instance = choice_label
+    reads = choice_reads(formfield.queryset.model)
+    if reads:
+        formfield.queryset = formfield.queryset.prefetch_related(*reads)
+
+
+class ChoiceSearch(AutocompleteJsonView):
+    """What a search box offers as it is typed in, each record named by choice_label(),
+    as the box names the record once chosen."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = list(context["object_list"])
+        prefetch_related_objects(context["object_list"], *choice_reads(self.model_admin.model))
+        return context
+
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": choice_label(obj)}
+
+
+def search_boxes_view(request):
+    return ChoiceSearch.as_view(admin_site=admin.site)(request)
+
+
+# Every search box of the admin asks this view: AdminSite.get_urls() routes the boxes'
+# address to the site's autocomplete_view, read when the URLs are first loaded, after
+# the admin modules (which import this one).
+admin.site.autocomplete_view = search_boxes_view
 
 
 class RowSearchBox(AutocompleteSelect):
@@ -587,6 +822,54 @@ class RowSearchBox(AutocompleteSelect):
         label = self.choices.field.label_from_instance(chosen)
         options.append(self.create_option(name, key, label, True, len(options)))
         return [(None, options, 0)]
+
+
+class RowsFormSet(BaseInlineFormSet):
+    """An inline's rows, whose errors are said on the rows they concern, not above the
+    table, where on a long page nobody could tell which row is meant.
+
+    A rule that rows break together is said on each of them (`refuse_rows()`); a row
+    that repeats another, on the row that repeats it (Django would say "Please correct
+    the duplicate values below." there, and what is duplicated above the table).
+    """
+
+    def full_clean(self):
+        self.refused = []
+        super().full_clean()
+        # Django leaves out the errors of rows being removed: a refusal to remove one
+        # counts, at the top of the page too.
+        self._errors.extend(form.errors for form in self.refused)
+
+    def is_valid(self):
+        return super().is_valid() and not self.refused
+
+    def refuse_rows(self, forms, message):
+        """Say `message` on each of `forms`, which together break a rule; the formset is
+        then not valid, even when the rows are ones being removed."""
+        for form in forms:
+            form.add_error(None, message)
+            if self._should_delete_form(form) and form not in self.refused:
+                self.refused.append(form)
+
+    def get_unique_error_message(self, unique_check):
+        fields = [
+            str(self.model._meta.get_field(name).verbose_name)
+            for name in unique_check
+            if name != self.fk.name  # the record whose page it is: the same on every row
+        ]
+        return f"A row above has the same {get_text_list(fields, 'and')}: change one of them."
+
+    def validate_unique(self):
+        try:
+            super().validate_unique()
+        except ValidationError as duplicates:
+            marked = self.get_form_error()
+            for form in self.forms:
+                errors = form._errors.get(NON_FIELD_ERRORS) if form._errors else None
+                if errors and marked in errors:
+                    form._errors[NON_FIELD_ERRORS] = self.error_class(
+                        list(dict.fromkeys(duplicates.messages)), renderer=self.renderer
+                    )
 
 
 class CitedRowForm(RecordForm):
@@ -706,6 +989,7 @@ class CitationInline(EntryForms, RecordInline, admin.TabularInline):
     """
 
     model = Citation
+    formset = RowsFormSet
     extra = 1
     fields = ["source", "passage", "attests_on", "contradicts", "states_instead"]
     autocomplete_fields = ["source"]
@@ -719,6 +1003,23 @@ class CitationInline(EntryForms, RecordInline, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
 
+    def rows_from_address(self, query):
+        """A citation to add, from "?source=<id>&passage=…&attests_on=2013-08-20": what
+        a source's reading page links to. Values that could not be saved are left out."""
+        source, passage = query.get("source", ""), query.get("passage", "")
+        if not (source or passage):
+            return []
+        row = {"passage": passage}
+        if source and can_refer(Citation, "source", source):
+            row["source"] = source
+        try:
+            attests_on = to_partial_date(query.get("attests_on", ""))
+        except ValidationError:
+            attests_on = None
+        if attests_on:
+            row["attests_on"] = attests_on.iso
+        return [row]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source":
             # The model's words, as a row's citation fields say it, not "This field is
@@ -731,6 +1032,7 @@ class CitedInline(EntryForms, RecordInline):
     """Inline rows that cite a source: the source is picked by search, the passage kept short."""
 
     form = CitedRowForm
+    formset = RowsFormSet
     # Text boxes as wide as the form, and search boxes wider than the others: two MOUs
     # between the same parties differ only at the end of their titles.
     wide_fields = []
@@ -758,7 +1060,18 @@ class CitedInline(EntryForms, RecordInline):
         ]
         related = [*boxes, *to_page, *self.rows_select_related]
         citations = Prefetch("citations", Citation.objects.select_related("source"))
-        return super().get_queryset(request).select_related(*related).prefetch_related(citations)
+        # What the boxes' records are named with (choice_label).
+        named_with = [
+            f"{name}{LOOKUP_SEP}{read}"
+            for name in boxes
+            for read in choice_reads(self.model._meta.get_field(name).related_model)
+        ]
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*related)
+            .prefetch_related(citations, *named_with)
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -772,6 +1085,17 @@ class CitedInline(EntryForms, RecordInline):
                 box.attrs["data-width"] = "14em"
             fields["source"].widget = box
         return formset
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        long_line = (
+            isinstance(db_field, models.CharField)
+            and not isinstance(db_field, PartialDateField)
+            and not db_field.choices
+            and (db_field.max_length or 0) >= 200
+        )
+        if long_line and isinstance(self, admin.TabularInline):
+            kwargs.setdefault("widget", LineOfText)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Prefetch
 
 from cooperation.admin_base import (
     CitationInline,
@@ -8,6 +9,7 @@ from cooperation.admin_base import (
     RecordAdmin,
     RecordForm,
 )
+from cooperation.models import Person, Position
 from meetings.models import Decision, Meeting, Outcome, Participant
 
 
@@ -55,6 +57,23 @@ class ParticipantInline(CitedInline, admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         # Blank rows for a new meeting's participants; none once they are entered.
         return 0 if obj is not None and obj.participants.exists() else self.extra
+
+    def rows_from_address(self, query):
+        """Participants to add, from "?participants=<person id>,<person id>": each with
+        their latest post and its organization, which staff correct if they went in
+        another capacity."""
+        keys = [key for key in query.get("participants", "").split(",") if key.isdigit()]
+        people = Person.objects.filter(pk__in=keys[:20]).prefetch_related(
+            Prefetch("positions", Position.objects.order_by("-start_first", "-pk"))
+        )
+        rows = []
+        for person in people:
+            post = next(iter(person.positions.all()), None)
+            row = {"person": person.pk}
+            if post is not None:
+                row |= {"position": post.pk, "organization": post.organization_id}
+            rows.append(row)
+        return rows
 
 
 class OutcomeInline(CitedInline, admin.TabularInline):

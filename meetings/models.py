@@ -70,6 +70,16 @@ class Meeting(Cited, Record):
     def __str__(self):
         return f"{self.date} — {self.title}" if self.date else self.title
 
+    def choice_label(self):
+        """How a search box or a select of the admin names the meeting among others: with
+        its kind and place too — "20 August 2013 — Ambassador Asruchin meets … (meeting,
+        Tashkent, Uzbekistan)" — so that two meetings on one day are told apart.
+
+        Reads its country: fetch it with it.
+        """
+        about = ", ".join(part for part in (self.get_kind_display().lower(), self.place) if part)
+        return f"{self} ({about})"
+
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.pk])
 

@@ -14,7 +14,24 @@ def test_dates_are_typed_in_short_boxes_that_show_the_format(staff_client, db):
     page = staff_client.get(admin_url(Meeting, "add")).text
     for name in ("date", "agreement_events-0-date", "follow_ups-__prefix__-due"):
         (box,) = [tag for tag in page.split("<input")[1:] if f'name="{name}"' in tag]
-        assert 'placeholder="YYYY-MM-DD"' in box and 'size="10"' in box, box
+        assert 'size="10"' in box, box
+        # Beside the box, where staff type, not in a tooltip: a year or a month will do.
+        assert '<span class="date-shapes"' in box, box
+        assert ">2013, 2013-08 or 2013-08-20</span>" in box, box
+
+
+def test_a_date_box_is_described_by_the_shapes_beside_it(staff_client, db):
+    page = staff_client.get(admin_url(Organization, "add")).text
+    (box,) = [tag for tag in page.split("<input")[1:] if 'name="memberships-0-start"' in tag]
+    assert 'aria-describedby="id_memberships-0-start_shapes"' in box
+    assert '<span class="date-shapes" id="id_memberships-0-start_shapes">' in box
+    # The blank row that "Add another" copies: its copy's ids are renumbered, but not
+    # the references to them, so it names none.
+    (blank,) = [
+        tag for tag in page.split("<input")[1:] if 'name="memberships-__prefix__-start"' in tag
+    ]
+    assert "aria-describedby" not in blank.split(">")[0]
+    assert '<span class="date-shapes">' in blank
 
 
 BAD_DATES = [

@@ -71,10 +71,11 @@ def test_two_overlapping_rows_on_the_organization_page_are_refused(staff_client,
     )
     response = staff_client.post(admin_url(Organization, "change", sco.pk), data)
     assert response.status_code == 200
-    assert errors_on_page(response) == [
+    overlap = (
         "India cannot be observer (2005 – …) while it is also member (2017 – …) of SCO: "
         "give the earlier status an end date."
-    ]
+    )
+    assert errors_on_page(response) == [overlap, overlap]  # on each of the two rows
     assert not Membership.objects.exists()
 
 
