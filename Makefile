@@ -15,8 +15,10 @@ $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
 	$(PIP) -e .
 	touch $@
 
-$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+# The tests also check pages with axe-core, from npm (package-lock.json); serving does not.
+$(VENV)/.test-deps: pyproject.toml package-lock.json | $(BIN)/python
 	$(PIP) -e '.[test]'
+	npm ci --no-audit --no-fund
 	touch $@ $(VENV)/.run-deps
 
 ## Set up a development database with the Tashkent 2013 records and the demo accounts.
@@ -47,7 +49,7 @@ format: $(VENV)/.test-deps
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) cooperation.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules cooperation.sqlite3 staticfiles
 
 # Benchmarks: not part of `test` or CI; they take minutes and write bench/RESULTS.md.
 .PHONY: bench loadtest
