@@ -199,11 +199,18 @@ class SourceAdmin(EntryForms, RecordAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if obj is not None and not self.has_change_permission(request, obj):
+        fields = [name for name in super().get_fields(request, obj) if name != "original_file"]
+        if self.reads_only(request, obj):
             # Read only (analysts): the file as a link to the site's download of it.
             return ["original_file" if name == "file" else name for name in fields]
         return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "original_file"] if self.reads_only(request, obj) else readonly
+
+    def reads_only(self, request, obj):
+        return obj is not None and not self.has_change_permission(request, obj)
 
     def get_list_display(self, request):
         # Staff record what a source says from its reading page; analysts may not open it.

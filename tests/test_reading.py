@@ -375,3 +375,11 @@ def test_analysts_are_not_offered_the_reading_page(analyst_client, report):
     url = f"/sources/{report.pk}/read/"
     assert url not in analyst_client.get(admin_url(Source, "change", report.pk)).content.decode()
     assert url not in analyst_client.get(admin_url(Source, "changelist")).content.decode()
+
+
+def test_countries_come_back_with_their_usual_names_after_a_flush(db):
+    """As a browser test's flush leaves the database: the ISO list and its usual names
+    are put back together (tests.factories.ensure_countries)."""
+    Country._base_manager.all().delete()
+    factories.ensure_countries()
+    assert "Russia" in Country.objects.get(code="RU").usual_names()

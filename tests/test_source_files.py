@@ -403,3 +403,13 @@ def test_an_account_without_a_role_may_not_download(client, db):
     client.force_login(factories.UserFactory(username="visitor", is_staff=False))
     source = source_with_file()
     assert client.get(reverse("source_file", args=[source.pk])).status_code == 403
+
+
+def test_analysts_see_a_source_with_its_file_as_a_download_link(analyst_client, db):
+    source = factories.SourceFactory(text="")
+    source.file.save("report.txt", ContentFile(b"The delegations met."), save=False)
+    source.save()
+    response = analyst_client.get(f"/admin/cooperation/source/{source.pk}/change/")
+    assert response.status_code == 200
+    assert f'href="/sources/{source.pk}/file/"' in response.content.decode()
+    assert 'type="file"' not in response.content.decode()
