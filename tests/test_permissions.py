@@ -43,7 +43,7 @@ SITE = {
     ),
     # The Tashkent report has no file: not found, for every role that may ask.
     "source_file": (expect(LOGIN, 404, 404, 404), expect(LOGIN, 405, 405, 405)),
-    "reading:source_reading": (expect(LOGIN, 403, 200, 200), expect(LOGIN, 405, 405, 405)),
+    "reading:source_reading": (expect(LOGIN, 403, 200, 200), expect(LOGIN, 403, 405, 405)),
 }
 
 # The admin site's own views.
