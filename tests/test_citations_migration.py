@@ -148,6 +148,8 @@ def test_the_tashkent_records_keep_every_source_and_passage(before_citations):
     cited = [e for e in old if e["fields"].get("source") or e["fields"].get("passage")]
 
     migrate(AFTER)
+    # On to the last migration: today's models read every column of today's tables.
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     assert Citation.objects.count() == len(cited) == 55
     # What the migration made is what the fixture of today states, row for row.
