@@ -4,9 +4,8 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils.functional import cached_property
-from django_filters.widgets import BaseCSVWidget
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
 from cooperation.filters import (
@@ -18,6 +17,7 @@ from cooperation.filters import (
 )
 from cooperation.forms import AS_OF_FIELD, MAX_WORDS
 from cooperation.models import Country, Topic
+from cooperation.sorting import NullsLastOrderingFilter
 
 DEFAULT_STALLED_DAYS = 365
 # The status page's columns, each of which sorts the list: (sort parameter, column
@@ -36,27 +36,6 @@ class AsOfFilter(django_filters.DateFilter):
 
     def filter(self, qs, value):
         return qs
-
-
-class HiddenCSVWidget(BaseCSVWidget, forms.HiddenInput):
-    """The sort, kept by the filter form as "title" or "-title,parties", not as "['title']"."""
-
-    surrogate = forms.HiddenInput
-
-
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Rows with nothing to sort by (no events, no due date) go last, whichever the direction."""
-
-    def get_ordering_value(self, param):
-        descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
-
-    def filter(self, qs, value):
-        # By title unless asked otherwise, then by row, so that a page of the list
-        # always holds the same rows.
-        asked = [self.get_ordering_value(param) for param in value or [] if param]
-        return qs.order_by(*(asked or ["title"]), "pk")
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -115,8 +94,7 @@ class AgreementFilter(django_filters.FilterSet):
     sort = NullsLastOrderingFilter(
         fields=[(key, parameter) for parameter, _, key in SORT_COLUMNS],
         field_labels={key: heading for _, heading, key in SORT_COLUMNS},
-        # Kept by the form, shown and changed by the column headings.
-        widget=HiddenCSVWidget,
+        default=["title"],
     )
     as_of = AsOfFilter(**AS_OF_FIELD)
 

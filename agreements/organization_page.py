@@ -15,7 +15,7 @@ def agreements_part(organization, as_of):
     organizations = list(Organization.objects.within(organization))
     bodies = {body.pk: body for body in organizations if body.pk != organization.pk}
     links = AgreementParty.objects.filter(organization__in=organizations)
-    agreements = Agreement.objects.filter(pk__in=links.values("agreement"))
+    agreements = agreements_of(organizations)
     # The latest few; the status page has them all, by link (its party filter includes
     # the bodies too).
     latest = list(
@@ -44,6 +44,20 @@ def agreements_part(organization, as_of):
     return part | follow_ups_part(organization, organizations, bodies)
 
 
+def agreements_of(organizations):
+    """The agreements any of `organizations` is a party to, each once."""
+    links = AgreementParty.objects.filter(organization__in=organizations)
+    return Agreement.objects.filter(pk__in=links.values("agreement"))
+
+
+def follow_ups_of(organizations):
+    """The follow-up actions any of `organizations` owes or asked for."""
+    return FollowUp.objects.filter(
+        Q(responsible_organization__in=organizations)
+        | Q(requested_by_organization__in=organizations)
+    )
+
+
 def mark_parties(agreements, organization, bodies):
     """Give each agreement `through`, the short names of the bodies that are its parties
     when the organization itself is not, and `other_parties`, those of the rest."""
@@ -70,10 +84,7 @@ def follow_ups_part(organization, organizations, bodies):
     first, then by due date; each marked with the body involved when the organization
     itself is not. As they stand today, whatever day the page is asked for, like its
     meetings."""
-    involved = FollowUp.objects.filter(
-        Q(responsible_organization__in=organizations)
-        | Q(requested_by_organization__in=organizations)
-    )
+    involved = follow_ups_of(organizations)
     follow_ups = list(
         involved.select_related(
             "agreement",

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from collections import defaultdict
 
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
@@ -9,44 +10,50 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from agreements import overview
 from agreements.filters import DEFAULT_STALLED_DAYS, SORT_COLUMNS, AgreementFilter
 from agreements.models import Agreement, EventKind, Signatures
-from agreements.rows import AGREEMENT_FIELDS, batched, days_since, each_row, rows_of
+from agreements.rows import AGREEMENT_FIELDS, days_since, each_row, rows_of
 from agreements.timeline import agreement_timeline
 from cooperation import exports
 from cooperation.middleware import form_reads_query
 from cooperation.models import citations_by_source, with_sources
 from cooperation.paging import page_or_404
+from cooperation.sorting import sort_headings
 
 PAGE_SIZE = 50
-FORMATS = ("html", "csv", "json")
+FORMATS = ("html", "csv", "json", "xlsx")
 
 
 @form_reads_query
 @permission_required("agreements.view_agreement", raise_exception=True)
 @require_safe
 def agreement_list(request):
-    filterset = AgreementFilter(request.GET)
-    output = request.GET.get("format", "html")
-    valid = filterset.is_valid()
+    output = exports.asked_format(request)
     if output not in FORMATS:
-        # Listed with the filters' errors: a format is one more thing the URL asks for.
-        filterset.form.add_error(None, f"There is no “{output}” format: use html, csv or json.")
-        valid = False
-    if not valid:
+        return exports.no_such_format(output, FORMATS[1:])
+    filterset = AgreementFilter(request.GET)
+    if not filterset.is_valid():
         context = {"filterset": filterset, "stalled_days": DEFAULT_STALLED_DAYS}
         return render(request, "agreements/agreement_list.html", context, status=400)
 
     agreements = filterset.qs  # in the order the filter's sort gives
 
     if output != "html":
-        return export(agreements, output, filterset)
+        return export(request, agreements, output, filterset)
 
     page = page_or_404(agreements.values(*AGREEMENT_FIELDS), request, PAGE_SIZE)
-    counts = {
-        row["status"]: row["n"]
-        for row in agreements.order_by().values("status").annotate(n=Count("pk"))
+    # One query for both the counts by status and the overview chart.
+    by_status_and_age = {
+        (row["status"], row["age"]): row["n"]
+        for row in agreements.order_by()
+        .annotate(age=overview.age(filterset.today))
+        .values("status", "age")
+        .annotate(n=Count("pk"))
     }
+    counts = defaultdict(int)
+    for (status, _), n in by_status_and_age.items():
+        counts[status] += n
     context = {
         "filterset": filterset,
         "as_of": filterset.as_of_day,
@@ -58,29 +65,17 @@ def agreement_list(request):
             (kind, label, counts[kind]) for kind, label in EventKind.choices if kind in counts
         ],
         "without_events": counts.get(None, 0),
+        "overview": overview.overview(by_status_and_age),
         "total": page.paginator.count,
         "query_without_page": query_without(request, "page"),
-        "sort_columns": sort_columns(request, filterset.form.cleaned_data.get("sort") or []),
+        "sort_columns": sort_headings(
+            request,
+            filterset.form.cleaned_data.get("sort") or [],
+            SORT_COLUMNS,
+            numeric={"last_activity"},
+        ),
     }
     return render(request, "agreements/agreement_list.html", context)
-
-
-def sort_columns(request, current):
-    """Each column's heading, the link that sorts by it, and how it is sorted now."""
-    base = query_without(request, "page", "sort")
-    columns = []
-    for name, label, _ in SORT_COLUMNS:
-        if current == [name]:
-            direction, target = "ascending", f"-{name}"
-        elif current == [f"-{name}"]:
-            direction, target = "descending", name
-        else:
-            direction, target = "", name
-        url = f"?{base}&sort={target}" if base else f"?sort={target}"
-        columns.append(
-            {"label": label, "url": url, "direction": direction, "num": name == "last_activity"}
-        )
-    return columns
 
 
 def query_without(request, *names):
@@ -90,61 +85,55 @@ def query_without(request, *names):
     return query.urlencode()
 
 
-# Each date as written, then its first and last possible day (exports.partial_date_cells).
-CSV_COLUMNS = [
-    "id",
-    "title",
-    "kind",
-    "parties",
-    "status",
-    *exports.partial_date_headings("status_date"),
-    "set_at_meeting",
-    *exports.partial_date_headings("last_activity"),
-    "days_since_min",
-    "days_since_max",
-    "stalled",
-    "overdue",
-    *exports.partial_date_headings("next_due"),
-    "open_follow_ups",
-]
+def agreement_columns(request):
+    """The columns of the CSV and Excel exports: what the page shows, a cell for each
+    thing, each date as written with its first and last possible day beside it."""
+    return [
+        exports.Column("Id", lambda row: row.pk),
+        exports.Column("Agreement", lambda row: row.title),
+        exports.link_column(request, path=exports.page_of("agreements:agreement_detail")),
+        exports.Column("Kind", lambda row: row.kind_label),
+        exports.Column("Parties", lambda row: "; ".join(row.parties)),
+        exports.Column("Status", lambda row: row.status_label),
+        *exports.partial_date_columns("Status date", lambda row: row.status_date),
+        exports.Column("Set at meeting", lambda row: row.meeting_title or ""),
+        # The status event is the latest activity.
+        *exports.partial_date_columns("Last activity", lambda row: row.status_date),
+        exports.Column("Days since last activity, at least", lambda row: row.days_since),
+        exports.Column("Days since last activity, at most", lambda row: row.days_since_max),
+        exports.Column("Stalled", lambda row: row.stalled),
+        exports.Column("Overdue", lambda row: row.overdue),
+        *exports.partial_date_columns("Next due", lambda row: row.next_due),
+        exports.Column("Open follow-ups", open_follow_ups),
+        exports.Column("Open follow-ups: due", follow_ups_due),
+    ]
 
 
-def export(agreements, output, filterset):
-    """Every row of the filtered, sorted set, streamed, never held in memory at once."""
-    rows = (row.as_record() for row in each_row(agreements, filterset))
-    stamp = filterset.today.isoformat()
-    if output == "csv":
-        body = in_batches(csv_lines(rows))
-        response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
-    else:
-        body = in_batches(json_lines(rows))
-        response = StreamingHttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="agreements-{stamp}.{output}"'
-    return response
+def open_follow_ups(row):
+    """Each open follow-up and who owes it: "Facilitate the follow-up — BNPT; …"."""
+    return "; ".join(" — ".join(filter(None, (f.action, f.owed_by))) for f in row.open_follow_ups)
 
 
-def in_batches(lines, size=100):
-    """Join lines `size` at a time: a response chunk per row costs more than the row."""
-    for batch in batched(lines, size):
-        yield "".join(batch)
+def follow_ups_due(row):
+    """When each of open_follow_ups() is due, in the same order: "2014-01; none"."""
+    return "; ".join(f.due.iso if f.due else "none" for f in row.open_follow_ups)
 
 
-def csv_lines(records):
-    return exports.csv_lines(CSV_COLUMNS, (csv_row(record) for record in records))
-
-
-def csv_row(record):
-    """A record of as_record() as CSV cells: lists joined into one text, flags as words."""
-    record["parties"] = "; ".join(record["parties"])
-    record["open_follow_ups"] = "; ".join(
-        " — ".join(
-            part for part in (f["action"], f["owed_by"], f["due"] and f"due {f['due']}") if part
-        )
-        for f in record["open_follow_ups"]
+def export(request, agreements, output, filterset):
+    """Every row of the filtered, sorted set: CSV and JSON streamed, never held in memory
+    at once; a workbook built in a temporary file, up to exports.XLSX_MAX_ROWS rows."""
+    name = f"agreements-{filterset.today.isoformat()}"
+    if output == "xlsx" and (refused := exports.too_many_rows(agreements.count(), output)):
+        return refused
+    rows = each_row(agreements, filterset)
+    if output != "json":
+        return exports.export(rows, agreement_columns(request), output, name)
+    records = (row.as_record() for row in rows)
+    response = StreamingHttpResponse(
+        exports.in_batches(json_lines(records)), content_type="application/json"
     )
-    record["stalled"] = "yes" if record["stalled"] else "no"
-    record["overdue"] = "yes" if record["overdue"] else "no"
-    return [record[column] for column in CSV_COLUMNS]
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
 
 
 def json_lines(records):

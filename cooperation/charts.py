@@ -13,6 +13,10 @@ ONE_DAY = datetime.timedelta(days=1)
 # The agreement timeline (agreements/timeline.py): labels run right of their marks.
 TIMELINE_WIDTH = 900
 TIMELINE_LEFT, TIMELINE_RIGHT = 20, TIMELINE_WIDTH - 170
+# Drawn again, narrower, for a phone: scaled to a 358px screen its 11px labels stay
+# 11px or more, where the wide drawing's would shrink to 4px.
+TIMELINE_NARROW_WIDTH = 340
+TIMELINE_NARROW_LEFT, TIMELINE_NARROW_RIGHT = 20, TIMELINE_NARROW_WIDTH - 130
 TIMELINE_AXIS_Y = 30
 FIRST_LANE_Y = TIMELINE_AXIS_Y + 16
 LANE_HEIGHT = 34
@@ -29,6 +33,12 @@ BAR_HEIGHT = 15
 BOTTOM_MARGIN = 10
 ROW_LABEL_GAP = 8  # between a country's name and the chart's left edge
 ROW_LABEL_DY = 12  # from a row's top to its name's baseline
+# The narrow drawing, for a phone, writes each country's name above its bars.
+CHART_NARROW_WIDTH = 320
+CHART_NARROW_LEFT, CHART_NARROW_RIGHT = 20, CHART_NARROW_WIDTH - 20
+NARROW_ROW_HEIGHT = 36
+NARROW_BAR_DY = 16  # from a row's top to its bars, below the name
+MOST_TICKS, MOST_NARROW_TICKS = 12, 4  # year labels on the axis
 STRIPE_PERIOD = 6  # presumed spans: a stripe this far from the next, at 45 degrees
 STRIPE_WIDTH = 3
 
@@ -58,10 +68,10 @@ class TimeScale:
         span = (self.end - self.start).days
         return round(self.left + (self.right - self.left) * (day - self.start).days / span, 1)
 
-    def year_ticks(self):
-        """(x, label) for each year, thinned so that labels do not collide."""
+    def year_ticks(self, most=MOST_TICKS):
+        """(x, label) for each year, thinned to `most` so that labels do not collide."""
         years = list(range(self.start.year, min(self.end.year, datetime.MAXYEAR - 1) + 1))
-        step = max(1, len(years) // 12 + (1 if len(years) % 12 else 0))
+        step = max(1, len(years) // most + (1 if len(years) % most else 0))
         return [
             (self.x(datetime.date(year, 1, 1)), str(year))
             for year in years
@@ -136,11 +146,8 @@ class MembershipBar:
 class ChartRow:
     country: object
     bars: list
-    y: float = 0
-
-    @property
-    def label_y(self):
-        return self.y + ROW_LABEL_DY
+    label_y: float = 0  # the baseline of the country's name
+    bar_y: float = 0
 
 
 def membership_rows(memberships, scale, today):
@@ -201,7 +208,26 @@ def membership_rows(memberships, scale, today):
 
 def membership_chart(memberships, day, today):
     """The membership chart's rows and geometry, for the template to draw: a row per
-    country, from the first date known to the later of `today` and `day` (marked)."""
+    country, from the first date known to the later of `today` and `day` (marked).
+    `narrow` is the same chart drawn for a phone."""
+    chart = membership_drawing(
+        memberships, day, today, width=CHART_WIDTH, left=CHART_LEFT, right=CHART_RIGHT
+    )
+    chart["narrow"] = membership_drawing(
+        memberships,
+        day,
+        today,
+        width=CHART_NARROW_WIDTH,
+        left=CHART_NARROW_LEFT,
+        right=CHART_NARROW_RIGHT,
+        narrow=True,
+    )
+    return chart
+
+
+def membership_drawing(memberships, day, today, *, width, left, right, narrow=False):
+    """One drawing of the membership chart: wide, names left of the bars; or narrow,
+    names above them."""
     scale = TimeScale.covering(
         [
             d
@@ -213,27 +239,32 @@ def membership_chart(memberships, day, today):
                 m.last_attested and m.last_attested.last,
             )
         ],
-        left=CHART_LEFT,
-        right=CHART_RIGHT,
+        left=left,
+        right=right,
         today=max(today, day),
     )
     rows = membership_rows(memberships, scale, today)
+    row_height = NARROW_ROW_HEIGHT if narrow else ROW_HEIGHT
     for number, row in enumerate(rows):
-        row.y = FIRST_ROW_Y + number * ROW_HEIGHT
+        top = FIRST_ROW_Y + number * row_height
+        row.label_y = top + ROW_LABEL_DY
+        row.bar_y = top + NARROW_BAR_DY if narrow else top
     return {
+        "css_class": "memberships-narrow" if narrow else "memberships",
         "rows": rows,
-        "ticks": scale.year_ticks(),
+        "ticks": scale.year_ticks(MOST_NARROW_TICKS if narrow else MOST_TICKS),
         "day_x": scale.x(day),
         "today_x": scale.x(today),
-        "height": FIRST_ROW_Y + len(rows) * ROW_HEIGHT + BOTTOM_MARGIN,
-        "width": CHART_WIDTH,
-        "left": CHART_LEFT,
-        "right": CHART_RIGHT,
+        "height": FIRST_ROW_Y + len(rows) * row_height + BOTTOM_MARGIN,
+        "width": width,
+        "left": left,
+        "right": right,
         "axis_y": CHART_AXIS_Y,
         "tick_top": CHART_AXIS_Y - TICK_LENGTH,
         "tick_bottom": CHART_AXIS_Y + TICK_LENGTH,
         "tick_label_y": TICK_LABEL_Y,
-        "row_label_x": CHART_LEFT - ROW_LABEL_GAP,
+        "row_label_x": left if narrow else left - ROW_LABEL_GAP,
+        "row_label_anchor": "start" if narrow else "end",
         "bar_height": BAR_HEIGHT,
         "stripe_period": STRIPE_PERIOD,
         "stripe_width": STRIPE_WIDTH,

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
-from cooperation.forms import FreeTextField, organization_field, person_field
-from cooperation.models import Organization
+from cooperation.forms import MAX_WORDS, FreeTextField, organization_field, person_field, words
+from cooperation.models import Organization, Person
 
 
 class FreeTextFilter(django_filters.CharFilter):
@@ -58,6 +59,31 @@ class RollUp:
 
 class PersonFilter(django_filters.Filter):
     field_class = staticmethod(person_field)
+
+
+class PeopleFilter(django_filters.FilterSet):
+    """The people list, searched by any spelling of a name: each word in the name, one of
+    the other names or the honorific, so "Mr. Xinfeng" finds Zhang Xinfeng."""
+
+    name = FreeTextFilter(
+        label="Name",
+        max_words=MAX_WORDS,
+        method="by_any_spelling",
+        help_text="Any spelling of the name, in any order.",
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def by_any_spelling(self, queryset, name, value):
+        for word in words(value):
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(other_names__icontains=word)
+                | Q(honorific__icontains=word)
+            )
+        return queryset
 
 
 class DayRangeWidget(django_filters.widgets.DateRangeWidget):

@@ -895,6 +895,9 @@ class Person(Cited, Record):
             self.slug = slugify(self.name)[:100]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("cooperation:person_detail", args=[self.slug])
+
     @staticmethod
     def display_name(honorific, name):
         return f"{honorific} {name}".strip()

@@ -4,15 +4,23 @@ from django.urls import include, path
 
 from cooperation import views
 
-organization_patterns = (
+# The core app's pages: organizations and people, one namespace.
+cooperation_patterns = (
     [
-        path("", views.OrganizationListView.as_view(), name="organization_list"),
-        path("<slug:slug>/", views.organization_detail, name="organization_detail"),
+        path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
+        path("organizations/<slug:slug>/", views.organization_detail, name="organization_detail"),
         path(
-            "<slug:slug>/countries.csv",
+            "organizations/<slug:slug>/brief/",
+            views.organization_brief,
+            name="organization_brief",
+        ),
+        path(
+            "organizations/<slug:slug>/countries.csv",
             views.organization_members_csv,
             name="organization_members_csv",
         ),
+        path("people/", views.person_list, name="person_list"),
+        path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     ],
     "cooperation",
 )
@@ -28,7 +36,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("agreements/", include("agreements.urls")),
     path("meetings/", include("meetings.urls")),
-    path("organizations/", include(organization_patterns)),
+    path("", include(cooperation_patterns)),
     path("sources/<int:pk>/file/", views.source_file, name="source_file"),
     path("sources/", include("reading.urls")),
     path("admin/", admin.site.urls),

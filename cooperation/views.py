@@ -1,14 +1,16 @@
 import datetime
 import sys
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.http import (
     FileResponse,
     Http404,
-    HttpResponse,
     HttpResponseBadRequest,
     HttpResponseServerError,
     JsonResponse,
@@ -22,17 +24,21 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from psycopg2.errors import QueryCanceled
 
-from cooperation import exports, organization_page
+from cooperation import briefing, exports, organization_page, person_page
 from cooperation.charts import membership_chart
+from cooperation.filters import PeopleFilter
 from cooperation.forms import AsOfForm
 from cooperation.models import (
     Membership,
     Organization,
+    Person,
+    Position,
     Source,
     citations_by_source,
     sources_named,
     with_sources,
 )
+from cooperation.paging import page_or_404
 
 # Seconds after which a client may try again during a database outage.
 RETRY_AFTER = "30"
@@ -101,6 +107,16 @@ class StatusOnTheDay:
     def count(self):
         return len(self.known) + len(self.presumed)
 
+    def presumed_by_confirmation(self):
+        """The presumed ones by the last date a source confirms them, the latest first:
+        [(that date or None, how long before the day, [memberships])]."""
+        groups = {}
+        for membership in self.presumed:
+            key = (membership.last_confirmed, membership.confirmed_before)
+            groups.setdefault(key, []).append(membership)
+        ordered = sorted(groups, key=lambda key: key[0].sort_key() if key[0] else (), reverse=True)
+        return [(confirmed, before, groups[(confirmed, before)]) for confirmed, before in ordered]
+
 
 def confirmed_before(period, day):
     """How long before `day` a source last confirmed `period`: "13 years"; "" if never
@@ -109,6 +125,47 @@ def confirmed_before(period, day):
     if confirmed is None or confirmed.last >= day:
         return ""
     return timesince(confirmed.last, day, depth=1)
+
+
+def memberships_on(organization, day):
+    """Every membership in `organization`, each with its certainty on `day` and its
+    sources, by country: what its pages read."""
+    return list(
+        organization.memberships.with_certainty_on(day)
+        .select_related("country")
+        .prefetch_related(with_sources())
+        .order_by("country__name", "start_first", "attested_first")
+    )
+
+
+def statuses_on(memberships, day):
+    """The countries of `memberships` (memberships_on) holding each status on `day`,
+    known apart from presumed; each with how long before `day` a source last confirmed it."""
+    held = [m for m in memberships if m.held]
+    for record in held:
+        record.confirmed_before = confirmed_before(record, day)
+    return [
+        StatusOnTheDay(
+            label,
+            known=[m for m in held if m.status == status and not m.presumed],
+            presumed=[m for m in held if m.status == status and m.presumed],
+        )
+        for status, label in Membership.Status.choices
+    ]
+
+
+def posts_on(positions, day):
+    """`positions` (a queryset of posts), each with its certainty on `day`, how long
+    before it a source last confirmed it, and its sources."""
+    positions = list(
+        positions.with_certainty_on(day)
+        .select_related("holder", "organization")
+        .prefetch_related(with_sources())
+        .order_by("title", "start_first", "attested_first", "pk")
+    )
+    for record in positions:
+        record.confirmed_before = confirmed_before(record, day)
+    return positions
 
 
 class OrganizationListView(PermissionRequiredMixin, ListView):
@@ -121,6 +178,10 @@ class OrganizationListView(PermissionRequiredMixin, ListView):
 @permission_required("cooperation.view_organization", raise_exception=True)
 @require_safe
 def organization_detail(request, slug):
+    output = exports.asked_format(request)
+    if output != "html":
+        # Its countries on the day, as a file.
+        return organization_members_export(request, slug, output)
     organization = get_object_or_404(
         Organization.objects.select_related(
             "parent", "home_country", "accredited_to"
@@ -138,31 +199,9 @@ def organization_detail(request, slug):
     today = datetime.date.today()
     day = as_of_form.cleaned_data["as_of"] or today
 
-    memberships = list(
-        organization.memberships.with_certainty_on(day)
-        .select_related("country")
-        .prefetch_related(with_sources())
-        .order_by("country__name", "start_first", "attested_first")
-    )
-    held = [m for m in memberships if m.held]
-    for record in held:
-        record.confirmed_before = confirmed_before(record, day)
-    by_status = [
-        StatusOnTheDay(
-            label,
-            known=[m for m in held if m.status == status and not m.presumed],
-            presumed=[m for m in held if m.status == status and m.presumed],
-        )
-        for status, label in Membership.Status.choices
-    ]
-    positions = list(
-        organization.positions.with_certainty_on(day)
-        .select_related("holder")
-        .prefetch_related(with_sources())
-        .order_by("title", "start_first", "attested_first", "pk")
-    )
-    for record in positions:
-        record.confirmed_before = confirmed_before(record, day)
+    memberships = memberships_on(organization, day)
+    by_status = statuses_on(memberships, day)
+    positions = posts_on(organization.positions.all(), day)
     # The meetings that decided their starts and ends, when the meetings app is there.
     organization_page.decided_at(memberships, positions)
     context = {
@@ -173,8 +212,8 @@ def organization_detail(request, slug):
         "children": organization.children.order_by("name"),
         "other_names": organization.other_names.all(),
         "by_status": by_status,
-        "held_count": len(held),
-        "presumed_count": sum(1 for m in held if m.presumed),
+        "held_count": sum(status.count for status in by_status),
+        "presumed_count": sum(len(status.presumed) for status in by_status),
         "chart": membership_chart(memberships, day, today),
         "positions": positions,
         # What the apps above this one show of the organization: its agreements, its
@@ -189,41 +228,81 @@ def organization_detail(request, slug):
     return render(request, "cooperation/organization_detail.html", context)
 
 
-# Each date as written, then its first and last possible day (exports.partial_date_cells).
-MEMBER_COLUMNS = [
-    "country",
-    "country_code",
-    "status",
-    "on_day",
-    "certainty",
-    *exports.partial_date_headings("last_confirmed"),
-    *exports.partial_date_headings("start"),
-    *exports.partial_date_headings("end"),
-    "source",
-]
-
-
-def member_row(membership, day):
-    """One country of the export, as a record of MEMBER_COLUMNS."""
-    return {
-        "country": membership.country.name,
-        "country_code": membership.country.code,
-        "status": membership.get_status_display(),
-        "on_day": day.isoformat(),
-        "certainty": "presumed" if membership.presumed else "known",
-        **exports.partial_date_cells("last_confirmed", membership.last_confirmed),
-        **exports.partial_date_cells("start", membership.start),
-        **exports.partial_date_cells("end", membership.end),
-        "source": sources_named(membership),
+@permission_required("cooperation.view_organization", raise_exception=True)
+@require_safe
+def organization_brief(request, slug):
+    """A briefing on the organization and its bodies for an ambassador about to meet it,
+    printable on two A4 sheets: its open agreements and who owes what, its last meetings
+    and what came of them (the parts of cooperation/briefing.py), its people, its
+    countries on the day with their certainty; every fact numbered to its source."""
+    organization = get_object_or_404(
+        Organization.objects.select_related("parent").prefetch_related(with_sources()),
+        slug=slug,
+    )
+    as_of_form = AsOfForm(request.GET)
+    if not as_of_form.is_valid():
+        context = {
+            "organization": organization,
+            "as_of_form": as_of_form,
+            "parts": briefing.empty_parts(),
+        }
+        return render(request, "cooperation/organization_brief.html", context, status=400)
+    as_of = as_of_form.cleaned_data["as_of"]
+    today = datetime.date.today()
+    day = as_of or today
+    organizations = list(Organization.objects.within(organization).order_by("name", "pk"))
+    parts = briefing.parts(organization, organizations, as_of)
+    by_status = statuses_on(memberships_on(organization, day), day)
+    positions = posts_on(Position.objects.filter(organization__in=organizations).on(day), day)
+    held = [m for status in by_status for m in status.known + status.presumed]
+    context = {
+        "organization": organization,
+        "as_of_form": as_of_form,
+        "day": day,
+        "is_today": day == today,
+        "bodies": [body for body in organizations if body != organization],
+        "parts": parts,
+        "positions": positions,
+        "by_status": by_status,
+        "held_count": len(held),
+        # Numbered in the order the briefing shows its records.
+        "sources": briefing.number_references(
+            [organization]
+            + [record for part in parts for record in part["cited"]]
+            + positions
+            + held
+        ),
     }
+    return render(request, "cooperation/organization_brief.html", context)
+
+
+def member_columns(day):
+    """The columns of the export of an organization's countries on `day`."""
+    return [
+        exports.Column("Country", lambda membership: membership.country.name),
+        exports.Column("Country code", lambda membership: membership.country.code),
+        exports.Column("Status", lambda membership: membership.get_status_display()),
+        exports.Column("On day", lambda membership: day),
+        exports.Column(
+            "Certainty", lambda membership: "presumed" if membership.presumed else "known"
+        ),
+        *exports.partial_date_columns(
+            "Last confirmed", lambda membership: membership.last_confirmed
+        ),
+        *exports.partial_date_columns("Start", lambda membership: membership.start),
+        *exports.partial_date_columns("End", lambda membership: membership.end),
+        exports.Column("Sources", sources_named),
+    ]
 
 
 @permission_required("cooperation.view_membership", raise_exception=True)
 @require_safe
-def organization_members_csv(request, slug):
+def organization_members_export(request, slug, output):
     """The countries holding a status in the organization on a day, as the page lists
     them, each known or presumed, with the last date a source confirms it."""
     organization = get_object_or_404(Organization, slug=slug)
+    if output not in exports.FORMATS:
+        return exports.no_such_format(output, exports.FORMATS)
     as_of_form = AsOfForm(request.GET)
     if not as_of_form.is_valid():
         errors = "; ".join(as_of_form.errors["as_of"])
@@ -236,16 +315,169 @@ def organization_members_csv(request, slug):
         .prefetch_related(with_sources())
         .order_by("status", "country__name", "pk")
     )
-    rows = (
-        [record[column] for column in MEMBER_COLUMNS]
-        for record in (member_row(membership, day) for membership in memberships)
+    name = f"{organization.slug}-countries-{day.isoformat()}"
+    return exports.export(memberships, member_columns(day), output, name)
+
+
+def organization_members_csv(request, slug):
+    """The address the members' CSV export had before `?format=` did it."""
+    return organization_members_export(request, slug, "csv")
+
+
+PEOPLE_PAGE_SIZE = 50
+
+
+@permission_required("cooperation.view_person", raise_exception=True)
+@require_safe
+def person_list(request):
+    """Everyone recorded, found by any spelling of their name, with the posts they hold
+    today, known or presumed."""
+    today = datetime.date.today()
+    posts_today = (
+        Position.objects.on(today)
+        .with_certainty_on(today)
+        .select_related("organization")
+        .order_by("title", "pk")
     )
-    response = HttpResponse(
-        "".join(exports.csv_lines(MEMBER_COLUMNS, rows)), content_type="text/csv; charset=utf-8"
+    filterset = PeopleFilter(
+        request.GET,
+        queryset=Person.objects.prefetch_related(
+            Prefetch("positions", queryset=posts_today, to_attr="posts_today")
+        ),
     )
-    name = f"{organization.slug}-countries-{day.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if not filterset.is_valid():
+        return render(request, "cooperation/person_list.html", {"filterset": filterset}, status=400)
+    page = page_or_404(filterset.qs.order_by("name", "pk"), request, PEOPLE_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filterset": filterset, "page": page, "query_without_page": query.urlencode()}
+    return render(request, "cooperation/person_list.html", context)
+
+
+def spellings(person):
+    """The other names of `person`, one a line as staff type them."""
+    return [line.strip() for line in person.other_names.splitlines() if line.strip()]
+
+
+def same_posts(positions, person):
+    """Give each of `person`'s `positions` `others`: the records of the same post (its
+    title in its organization) held by someone else, named or not, such as an unnamed
+    predecessor. In one query."""
+    by_post = defaultdict(list)
+    if positions:
+        post = Q()
+        for position in positions:
+            post |= Q(organization=position.organization_id, title=position.title)
+        others = (
+            Position.objects.filter(post)
+            .exclude(holder=person)
+            .select_related("holder")
+            .order_by(Coalesce("start_first", "attested_first").asc(nulls_first=True), "pk")
+        )
+        for other in others:
+            by_post[(other.organization_id, other.title)].append(other)
+    for position in positions:
+        position.others = by_post[(position.organization_id, position.title)]
+
+
+def posts_over_time(person, day):
+    """`person`'s posts, the earliest first, each with its certainty on `day` and its
+    sources: what their page and its export list."""
+    return (
+        person.positions.with_certainty_on(day)
+        .select_related("organization")
+        .prefetch_related(with_sources())
+        .order_by(Coalesce("start_first", "attested_first").asc(nulls_first=True), "title", "pk")
+    )
+
+
+@permission_required("cooperation.view_person", raise_exception=True)
+@require_safe
+def person_detail(request, slug):
+    """A person: their names, their posts over time with what is known of each on a day
+    (`?as_of=`), and what the apps above add (cooperation/person_page.py): the meetings
+    they attended, the follow-ups they owe and asked for."""
+    output = exports.asked_format(request)
+    if output != "html":
+        # Their posts, with what is known of each on the day, as a file.
+        return person_posts_export(request, slug, output)
+    person = get_object_or_404(Person.objects.prefetch_related(with_sources()), slug=slug)
+    as_of_form = AsOfForm(request.GET)
+    if not as_of_form.is_valid():
+        context = {
+            "person": person,
+            "other_names": spellings(person),
+            "as_of_form": as_of_form,
+            "parts": person_page.empty_parts(),
+        }
+        return render(request, "cooperation/person_detail.html", context, status=400)
+    today = datetime.date.today()
+    day = as_of_form.cleaned_data["as_of"] or today
+    positions = list(posts_over_time(person, day))
+    for record in positions:
+        record.confirmed_before = confirmed_before(record, day)
+    same_posts(positions, person)
+    organization_page.decided_at([], positions)
+    parts = person_page.parts(person, as_of_form.cleaned_data["as_of"])
+    context = {
+        "person": person,
+        "other_names": spellings(person),
+        "as_of_form": as_of_form,
+        "day": day,
+        "is_today": day == today,
+        "positions": positions,
+        "held": [record for record in positions if record.held],
+        "parts": parts,
+        "citations": citations_by_source(
+            [(str(person), person)]
+            + [(f"{p.title}, {p.organization.short_name}", p) for p in positions]
+            + [cited for part in parts for cited in part.get("cited", [])]
+        ),
+    }
+    return render(request, "cooperation/person_detail.html", context)
+
+
+def certainty_on_the_day(position):
+    """A post on the page's day, in words, as the person's page says it."""
+    if not position.held:
+        return "not held"
+    return "presumed" if position.presumed else "known"
+
+
+def post_columns(request, day):
+    """The columns of the export of a person's posts, with what is known of each on `day`."""
+    return [
+        exports.Column("Post", lambda position: position.title),
+        exports.Column("Organization", lambda position: position.organization.name),
+        exports.link_column(
+            request, "Organization page", lambda position: position.organization.get_absolute_url()
+        ),
+        exports.Column("On day", lambda position: day),
+        exports.Column("Certainty", certainty_on_the_day),
+        *exports.partial_date_columns("Last confirmed", lambda position: position.last_confirmed),
+        *exports.partial_date_columns("Start", lambda position: position.start),
+        *exports.partial_date_columns("End", lambda position: position.end),
+        exports.Column("Ended, date unknown", lambda position: position.ended and not position.end),
+        exports.Column("Sources", sources_named),
+    ]
+
+
+@permission_required("cooperation.view_position", raise_exception=True)
+@require_safe
+def person_posts_export(request, slug, output):
+    """A person's posts over time, as the page lists them, each known, presumed or not
+    held on the day asked for (`?as_of=`, today when blank)."""
+    person = get_object_or_404(Person, slug=slug)
+    if output not in exports.FORMATS:
+        return exports.no_such_format(output, exports.FORMATS)
+    as_of_form = AsOfForm(request.GET)
+    if not as_of_form.is_valid():
+        errors = "; ".join(as_of_form.errors["as_of"])
+        return HttpResponseBadRequest(f"as_of: {errors}", content_type="text/plain; charset=utf-8")
+    day = as_of_form.cleaned_data["as_of"] or datetime.date.today()
+    positions = posts_over_time(person, day)
+    name = f"{person.slug}-posts-{day.isoformat()}"
+    return exports.export(positions, post_columns(request, day), output, name)
 
 
 @permission_required("cooperation.view_source", raise_exception=True)

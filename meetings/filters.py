@@ -10,7 +10,24 @@ from cooperation.filters import (
     RollUp,
 )
 from cooperation.models import Topic
+from cooperation.sorting import NullsLastOrderingFilter
 from meetings.models import Meeting, Participant
+
+# The meetings list's columns, each of which sorts it: (sort parameter, column heading,
+# what it sorts by: a column, or a key meeting_list's queryset annotates, see
+# meetings.views.with_results). Participants and what came of it sort by how many.
+SORT_COLUMNS = [
+    ("date", "Date", "date_first"),
+    ("title", "Meeting", "title"),
+    ("place", "Place", "place_key"),
+    ("participants", "Participants", "participant_count"),
+    ("topics", "Topics", "first_topic"),
+    ("outcomes", "Outcomes", "outcome_count"),
+    ("agreements", "Agreements moved", "agreements_moved"),
+    ("follow_ups", "Follow-ups created", "follow_ups_created"),
+]
+# Numbers, right-aligned and read as such.
+NUMERIC_COLUMNS = {"outcomes", "agreements", "follow_ups"}
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -30,6 +47,12 @@ class MeetingFilter(django_filters.FilterSet):
         to_field_name="slug",
         field_name="topics",
         empty_label="Any topic",
+    )
+    sort = NullsLastOrderingFilter(
+        fields=[(key, parameter) for parameter, _, key in SORT_COLUMNS],
+        field_labels={key: heading for _, heading, key in SORT_COLUMNS},
+        # The latest first unless asked otherwise.
+        default=["-date_first", "-date_last", "title"],
     )
 
     class Meta:

@@ -1,15 +1,22 @@
+import datetime
+from collections import Counter
+
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from cooperation import exports
 from cooperation.middleware import form_reads_query
-from cooperation.models import citations_by_source, with_sources
+from cooperation.models import Topic, citations_by_source, with_sources
 from cooperation.paging import page_or_404
-from meetings.filters import MeetingFilter
-from meetings.models import Meeting, Participant
+from cooperation.sorting import sort_headings
+from meetings.filters import NUMERIC_COLUMNS, SORT_COLUMNS, MeetingFilter
+from meetings.models import Meeting, Outcome, OutcomeKind, Participant
 
 PAGE_SIZE = 50
+CHUNK = 500  # meetings fetched at a time by an export
 
 
 def participants():
@@ -18,24 +25,116 @@ def participants():
     ).order_by("pk")
 
 
+def count_of(relation, counted="pk"):
+    """How many rows each meeting has of `relation` (a relation to it, by its name on
+    Meeting), distinct by `counted`: 0 for none. A subquery, not a join, so that two
+    counts do not multiply each other."""
+    link = Meeting._meta.get_field(relation)
+    rows = link.related_model.objects.filter(**{link.field.name: OuterRef("pk")})
+    counts = rows.order_by().values(link.field.name).annotate(n=Count(counted, distinct=True))
+    return Coalesce(Subquery(counts.values("n")), 0)
+
+
+def with_results(meetings):
+    """Meetings with what came of each (its outcomes, the agreements it moved, the
+    follow-ups it created) and the keys its list sorts by (meetings.filters.SORT_COLUMNS).
+
+    Agreement events and follow-ups are the agreements app's: read by their relations'
+    names, as meeting_detail reads them, not by importing it.
+    """
+    first_topic = Topic.objects.filter(meetings=OuterRef("pk")).order_by("name", "pk")
+    return meetings.annotate(
+        place_key=Coalesce(NullIf("city", Value("")), "country__name"),
+        participant_count=count_of("participants"),
+        first_topic=Subquery(first_topic.values("name")[:1]),
+        outcome_count=count_of("outcomes"),
+        agreements_moved=count_of("agreement_events", counted="agreement"),
+        follow_ups_created=count_of("follow_ups"),
+    ).prefetch_related(
+        "topics",
+        Prefetch("participants", queryset=participants()),
+        Prefetch("outcomes", queryset=Outcome.objects.only("meeting", "kind").order_by("pk")),
+    )
+
+
+def outcomes_in_words(meeting):
+    """Its outcomes by kind, in the kinds' order: "2 agreed, 1 requested"."""
+    counts = Counter(outcome.kind for outcome in meeting.outcomes.all())
+    return ", ".join(
+        f"{counts[kind]} {label.lower()}" for kind, label in OutcomeKind.choices if counts[kind]
+    )
+
+
+FORMATS = ("html", *exports.FORMATS)
+
+
 @form_reads_query
 @permission_required("meetings.view_meeting", raise_exception=True)
 @require_safe
 def meeting_list(request):
+    output = exports.asked_format(request)
+    if output not in FORMATS:
+        return exports.no_such_format(output, FORMATS[1:])
     filterset = MeetingFilter(
-        request.GET,
-        queryset=Meeting.objects.select_related("country").prefetch_related(
-            "topics", Prefetch("participants", queryset=participants())
-        ),
+        request.GET, queryset=with_results(Meeting.objects.select_related("country"))
     )
     if not filterset.is_valid():
         return render(request, "meetings/meeting_list.html", {"filterset": filterset}, status=400)
-    meetings = filterset.qs.order_by("-date_first", "-date_last", "title", "pk")
+    meetings = filterset.qs  # in the order the filter's sort gives
+    if output != "html":
+        if output == "xlsx" and (refused := exports.too_many_rows(meetings.count(), output)):
+            return refused
+        return exports.export(
+            meetings.iterator(chunk_size=CHUNK),
+            meeting_columns(request),
+            output,
+            f"meetings-{datetime.date.today().isoformat()}",
+        )
     page = page_or_404(meetings, request, PAGE_SIZE)
+    page.object_list = list(page.object_list)
+    for meeting in page.object_list:
+        meeting.outcomes_in_words = outcomes_in_words(meeting)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filterset": filterset, "page": page, "query_without_page": query.urlencode()}
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query_without_page": query.urlencode(),
+        "sort_columns": sort_headings(
+            request,
+            filterset.form.cleaned_data.get("sort") or [],
+            SORT_COLUMNS,
+            numeric=NUMERIC_COLUMNS,
+        ),
+    }
     return render(request, "meetings/meeting_list.html", context)
+
+
+def meeting_columns(request):
+    """The columns of the meetings list's CSV and Excel exports."""
+    return [
+        exports.Column("Id", lambda meeting: meeting.pk),
+        exports.Column("Meeting", lambda meeting: meeting.title),
+        exports.link_column(request, path=exports.page_of("meetings:meeting_detail")),
+        exports.Column("Kind", lambda meeting: meeting.get_kind_display()),
+        *exports.partial_date_columns("Date", lambda meeting: meeting.date),
+        exports.Column("City", lambda meeting: meeting.city),
+        exports.Column("Country", lambda meeting: meeting.country.name if meeting.country else ""),
+        exports.Column(
+            "Participants",
+            lambda meeting: "; ".join(
+                f"{p.who} ({p.organization.short_name})" for p in meeting.participants.all()
+            ),
+        ),
+        exports.Column(
+            "Topics", lambda meeting: "; ".join(str(topic) for topic in meeting.topics.all())
+        ),
+        exports.Column("Outcomes", lambda meeting: meeting.outcome_count),
+        exports.Column("Outcomes by kind", outcomes_in_words),
+        exports.Column("Agreements moved", lambda meeting: meeting.agreements_moved),
+        exports.Column("Follow-ups created", lambda meeting: meeting.follow_ups_created),
+        exports.Column("Purpose", lambda meeting: meeting.purpose),
+    ]
 
 
 @permission_required("meetings.view_meeting", raise_exception=True)

@@ -69,6 +69,9 @@ def site_pages():
         meeting.get_absolute_url(),
         "/organizations/",
         "/organizations/sco/",
+        "/organizations/sco/brief/",
+        "/people/",
+        "/people/zhang-xinfeng/",
     ]
 
 

@@ -58,7 +58,7 @@ def test_an_app_imports_nothing_from_the_apps_above_it(app):
 def test_the_membership_chart_takes_its_geometry_from_the_charts_module():
     # Every size and position is a value from cooperation/charts.py, not a number in the
     # template: the only numbers in its SVG are the truncation of a country's name.
-    template = Path(get_template("cooperation/organization_detail.html").origin.name)
+    template = Path(get_template("cooperation/_membership_chart.html").origin.name)
     svg = template.read_text().split("<svg", 1)[1].split("</svg>", 1)[0]
     assert [n for n in numbers_written_in(svg) if n != "24"] == []
     assert charts.CHART_RIGHT < charts.CHART_WIDTH and charts.CHART_LEFT < charts.CHART_RIGHT

@@ -28,7 +28,8 @@ def test_an_agreement_shows_its_parties_status_and_history(analyst_client):
     assert [e.kind for e in response.context["events"]] == ["draft_agreed", "follow_up_requested"]
     assert "Visit to Jakarta" in html and "Tashkent, Uzbekistan" in html
     assert f"“{REQUEST}”" in html
-    assert "H.E. Mohamad Asruchin (Indonesian Embassy in Tashkent)" in html
+    asruchin = '<a href="/people/mohamad-asruchin/">H.E. Mohamad Asruchin</a>'
+    assert f"{asruchin} (Indonesian Embassy in Tashkent)" in html
 
 
 def test_the_timeline_is_an_svg_drawn_to_scale_with_partial_dates_as_spans(analyst_client):
@@ -66,6 +67,21 @@ def test_the_tashkent_meeting_shows_who_came_what_was_said_and_what_it_moved(ana
     assert len(response.context["agreement_events"]) == 2
     assert len(response.context["follow_ups"]) == 3
     assert "Afghanistan after 2014" in html
+
+
+def test_the_meeting_page_says_what_came_of_it_first_and_quotes_each_passage_once(
+    analyst_client,
+):
+    meeting = Meeting.objects.get(city="Tashkent")
+    html = analyst_client.get(f"/meetings/{meeting.pk}/").text
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html)
+    assert headings.index("Agreements moved") < headings.index("Participants")
+    assert headings.index("Follow-up actions it created") < headings.index("Sources")
+    quoted = re.findall(r'<blockquote class="passage">(.*?)</blockquote>', html, re.S)
+    assert quoted and len(quoted) == len(set(quoted))
+    # Each record's sources link to its passage under "Sources".
+    for target in re.findall(r'href="#(citation-\d+)"', html):
+        assert f'id="{target}"' in html
 
 
 def test_the_jakarta_visit_shows_the_unnamed_predecessor_as_unknown(analyst_client):
@@ -120,7 +136,8 @@ def test_the_membership_chart_draws_a_row_per_country_with_unknown_starts_faint(
         (True, "held"),
         (False, "presumed: last confirmed 20 August 2013"),
     ]
-    assert response.text.count('class="bar-member uncertain"') == 6
+    # Six, drawn twice: the wide chart and the narrow one for a phone.
+    assert response.text.count('class="bar-member uncertain"') == 12
 
 
 def test_rats_sco_shows_its_parent_posts_agreements_and_meetings(analyst_client):

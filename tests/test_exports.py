@@ -16,7 +16,7 @@ TODAY = datetime.date.today()
 
 
 def content(response):
-    return b"".join(response.streaming_content).decode()
+    return b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 def hostile_agreement(start):
@@ -52,10 +52,10 @@ def exported_rows(client):
 
 # Each column whose words people typed, and the words it starts with.
 TEXT_COLUMNS = {
-    "title": lambda agreement: agreement.title,
-    "parties": lambda agreement: agreement.party_links.get().organization.acronym,
-    "set_at_meeting": lambda agreement: agreement.events.get().meeting.title,
-    "open_follow_ups": lambda agreement: agreement.follow_ups.get().action,
+    "Agreement": lambda agreement: agreement.title,
+    "Parties": lambda agreement: agreement.party_links.get().organization.acronym,
+    "Set at meeting": lambda agreement: agreement.events.get().meeting.title,
+    "Open follow-ups": lambda agreement: agreement.follow_ups.get().action,
 }
 
 
@@ -63,7 +63,7 @@ TEXT_COLUMNS = {
 @pytest.mark.parametrize("column", TEXT_COLUMNS)
 def test_a_text_starting_like_a_formula_is_exported_as_text(analyst_client, hostile, start, column):
     agreement = hostile[start]
-    (row,) = [r for r in exported_rows(analyst_client) if r["id"] == str(agreement.pk)]
+    (row,) = [r for r in exported_rows(analyst_client) if r["Id"] == str(agreement.pk)]
     assert row[column].startswith("'" + TEXT_COLUMNS[column](agreement))
 
 
@@ -82,8 +82,11 @@ def test_every_text_cell_is_quoted_so_no_separator_starts_a_new_cell(analyst_cli
     response = analyst_client.get("/agreements/?format=csv")
     # This reader refuses (ValueError) any cell that is neither quoted nor a number.
     header, row = csv.reader(io.StringIO(content(response)), quoting=csv.QUOTE_NONNUMERIC)
-    assert header[:2] == ["id", "title"]
+    assert header[:2] == ["Id", "Agreement"]
     assert row[0] == agreement.pk and row[1] == "Plan; =HYPERLINK(1); -1"
+
+
+LEAST, MOST = "Days since last activity, at least", "Days since last activity, at most"
 
 
 def test_numbers_the_site_writes_stay_numbers(analyst_client, db):
@@ -92,13 +95,13 @@ def test_numbers_the_site_writes_stay_numbers(analyst_client, db):
     agreement.record_event("proposed", (TODAY + datetime.timedelta(days=3)).isoformat())
     text = content(analyst_client.get("/agreements/?format=csv"))
     (row,) = csv.DictReader(io.StringIO(text))
-    assert row["id"] == str(agreement.pk)
-    assert row["days_since_min"] == row["days_since_max"] == "-3"
+    assert row["Id"] == str(agreement.pk)
+    assert row[LEAST] == row[MOST] == "-3"
     # Unquoted, so a spreadsheet reads them as numbers (this reader makes them floats).
     header, cells = csv.reader(io.StringIO(text), quoting=csv.QUOTE_NONNUMERIC)
     cell = dict(zip(header, cells, strict=True))
-    assert cell["id"] == agreement.pk
-    assert cell["days_since_min"] == cell["days_since_max"] == -3
+    assert cell["Id"] == agreement.pk
+    assert cell[LEAST] == cell[MOST] == -3
 
 
 def test_json_keeps_the_texts_exactly(analyst_client, hostile):

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agreements.models import Agreement
+from agreements.models import Agreement, FollowUp
+from cooperation import exports
 from cooperation.models import CITED_RECORDS, Citation
 from meetings.models import Meeting
 from tests import factories
@@ -48,6 +49,7 @@ def page_urls(organization):
     agreement = Agreement.objects.order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
     participant = meeting.participants.first()
+    owing = FollowUp.objects.order_by("pk").first().responsible_person
     return {
         "status page": "/agreements/",
         "status page, filtered": (
@@ -56,11 +58,15 @@ def page_urls(organization):
         "status page as of a day": "/agreements/?as_of=2013-09-01",
         "status page as CSV": "/agreements/?format=csv",
         "status page as JSON": "/agreements/?format=json",
+        "status page as Excel": "/agreements/?format=xlsx",
         "agreement": f"/agreements/{agreement.pk}/",
         "meetings": "/meetings/",
         "meetings, filtered": (
             f"/meetings/?organization={participant.organization.slug}&date_after=2013-01-01"
         ),
+        "meetings, sorted": "/meetings/?sort=-follow_ups",
+        "meetings as CSV": "/meetings/?format=csv",
+        "meetings as Excel": "/meetings/?sort=topics&format=xlsx",
         "meeting": f"/meetings/{meeting.pk}/",
         "organizations": "/organizations/",
         "organization": f"/organizations/{organization.slug}/",
@@ -68,6 +74,17 @@ def page_urls(organization):
         "organization's countries as CSV": (
             f"/organizations/{organization.slug}/countries.csv?as_of=2005-06-01"
         ),
+        "organization's countries as Excel": (
+            f"/organizations/{organization.slug}/?as_of=2005-06-01&format=xlsx"
+        ),
+        "organization's briefing": f"/organizations/{organization.slug}/brief/",
+        "organization's briefing as of a day": (
+            f"/organizations/{organization.slug}/brief/?as_of=2013-08-20"
+        ),
+        "people": "/people/",
+        "people, searched": "/people/?name=person",
+        "person": owing.get_absolute_url(),
+        "person as of a day": f"{owing.get_absolute_url()}?as_of=2013-08-20",
     }
 
 
@@ -77,14 +94,25 @@ PAGE_NAMES = [
     "status page as of a day",
     "status page as CSV",
     "status page as JSON",
+    "status page as Excel",
     "agreement",
     "meetings",
     "meetings, filtered",
+    "meetings, sorted",
+    "meetings as CSV",
+    "meetings as Excel",
     "meeting",
     "organizations",
     "organization",
     "organization as of a day",
     "organization's countries as CSV",
+    "organization's countries as Excel",
+    "organization's briefing",
+    "organization's briefing as of a day",
+    "people",
+    "people, searched",
+    "person",
+    "person as of a day",
 ]
 
 # Queries per page, the same whatever the number of records. Seven of them are the
@@ -97,11 +125,19 @@ QUERIES = {
     "status page as of a day": 14,
     "status page as CSV": 10,
     "status page as JSON": 10,
+    "status page as Excel": 11,  # +1: the rows counted first, a workbook holds so many
     # A page that quotes its records' sources reads the citations of each list of them in
     # one query: the agreement, its parties, its events and its follow-ups (+4).
     "agreement": 16,
-    "meetings": 12,
-    "meetings, filtered": 15,  # +2: the organization and its bodies (Organization.within)
+    # +1 for each list of meetings: the kinds of their outcomes (what they came to, counted
+    # in the meetings' own query, as are the agreements and follow-ups they moved).
+    "meetings": 13,
+    "meetings, filtered": 16,  # +2: the organization and its bodies (Organization.within)
+    "meetings, sorted": 13,
+    # No page (-2: its count and its choices of topics). +1 for the workbook: the rows
+    # counted first, as a workbook holds so many.
+    "meetings as CSV": 11,
+    "meetings as Excel": 12,
     # +1: the memberships and posts it decided. +4: citations of the meeting, its
     # participants, its agreement events and follow-ups (no outcome or decision here).
     "meeting": 18,
@@ -113,13 +149,27 @@ QUERIES = {
     "organization": 26,
     "organization as of a day": 26,
     "organization's countries as CSV": 10,  # +1: the sources of its countries
+    "organization's countries as Excel": 10,
+    # The organization page's parts and its posts and statuses, without the chart; no
+    # meetings or posts here (tests/test_brief.py pins a busy organization at 34).
+    "organization's briefing": 26,
+    "organization's briefing as of a day": 26,
+    "people": 10,  # +3: the count, the page of people, and the posts each holds today
+    "people, searched": 10,
+    # +2: the person and their citations. +1: their posts (none here: nor the others in
+    # them, nor what decided them). +2: the meetings part, their places at meetings (none
+    # here) and the count. +4: the follow-ups part, those owed with their citations, those
+    # asked for (none here), and the counts. tests/test_people_pages.py pins a busy person.
+    "person": 16,
+    "person as of a day": 16,
 }
 
 
 def content(response):
-    if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response["Content-Type"] == exports.CONTENT_TYPES["xlsx"]:
+        return body  # a zip file, no text
+    return body.decode()
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)

@@ -21,13 +21,13 @@ AS_OF = "2012-06-01"
 
 
 def content(response):
-    return b"".join(response.streaming_content).decode()
+    return b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 def csv_rows(client, query=""):
     response = client.get(f"/agreements/?{query}&format=csv")
     assert response.status_code == 200
-    return {row["title"]: row for row in csv.DictReader(io.StringIO(content(response)))}
+    return {row["Agreement"]: row for row in csv.DictReader(io.StringIO(content(response)))}
 
 
 def json_records(client, query=""):
@@ -59,8 +59,8 @@ def test_the_csv_gives_a_date_as_written_and_its_first_and_last_day(
 ):
     agreement_dated(written)
     row = csv_rows(analyst_client)[f"MOU dated {written}"]
-    for column in ("status_date", "last_activity"):
-        assert (row[column], row[f"{column}_first"], row[f"{column}_last"]) == (
+    for column in ("Status date", "Last activity"):
+        assert (row[column], row[f"{column}: first day"], row[f"{column}: last day"]) == (
             written,
             first,
             last,
@@ -85,10 +85,13 @@ def test_an_unknown_date_is_exported_empty_not_made_up(analyst_client, db):
     agreement_dated("")
     row = csv_rows(analyst_client)["MOU dated never"]
     record = json_records(analyst_client)["MOU dated never"]
+    for column in ("Status date", "Last activity"):
+        assert row[column] == row[f"{column}: first day"] == row[f"{column}: last day"] == ""
     for name in ("status_date", "last_activity"):
-        assert row[name] == row[f"{name}_first"] == row[f"{name}_last"] == ""
         assert record[name] == "" and record[f"{name}_first"] is record[f"{name}_last"] is None
-    assert row["days_since_min"] == row["days_since_max"] == ""
+    assert (
+        row["Days since last activity, at least"] == row["Days since last activity, at most"] == ""
+    )
     assert record["days_since_min"] is record["days_since_max"] is None
 
 
@@ -112,27 +115,31 @@ def test_a_follow_ups_due_month_is_exported_with_its_first_and_last_day(analyst_
         "2014-01-31",
     )
     row = csv_rows(analyst_client)["MOU dated 2013-08-20"]
-    assert (row["next_due"], row["next_due_first"], row["next_due_last"]) == (
+    assert (row["Next due"], row["Next due: first day"], row["Next due: last day"]) == (
         "2014-01",
         "2014-01-01",
         "2014-01-31",
     )
-    assert "due 2014-01" in row["open_follow_ups"] and "due 2015" in row["open_follow_ups"]
+    # Each open follow-up's due date, in the order of the follow-ups.
+    assert sorted(row["Open follow-ups: due"].split("; ")) == ["2014-01", "2015", "none"]
 
 
 def test_no_open_follow_up_means_no_next_due(analyst_client, db):
     agreement_dated("2013-08-20")
     row = csv_rows(analyst_client)["MOU dated 2013-08-20"]
-    assert row["next_due"] == row["next_due_first"] == row["next_due_last"] == ""
+    assert row["Next due"] == row["Next due: first day"] == row["Next due: last day"] == ""
 
 
 def test_days_since_a_partial_date_are_exported_as_both_bounds(analyst_client, db):
     agreement_dated("2011")
     row = csv_rows(analyst_client, f"as_of={AS_OF}")["MOU dated 2011"]
     record = json_records(analyst_client, f"as_of={AS_OF}")["MOU dated 2011"]
-    assert (row["days_since_min"], row["days_since_max"]) == ("153", "517")
+    assert (
+        row["Days since last activity, at least"],
+        row["Days since last activity, at most"],
+    ) == ("153", "517")
     assert (record["days_since_min"], record["days_since_max"]) == (153, 517)
-    assert "days_since_last_activity" not in row and "days_since_last_activity" not in record
+    assert "Days since last activity" not in row and "days_since_last_activity" not in record
 
 
 def test_days_since_a_full_date_are_one_number_twice(analyst_client, db):
@@ -193,12 +200,19 @@ def test_the_tashkent_drafts_export_2011_and_its_bounds(analyst_client, tashkent
     rows = csv_rows(analyst_client, f"as_of={AS_OF}")
     records = json_records(analyst_client, f"as_of={AS_OF}")
     assert set(rows) == set(records) == {BNPT_MOU, ASEAN_MOU}
-    for exported in (*rows.values(), *records.values()):
-        assert exported["status"] == "Draft agreed"
+    for row in rows.values():
+        assert row["Status"] == "Draft agreed"
         assert (
-            exported["status_date"],
-            exported["status_date_first"],
-            exported["status_date_last"],
+            row["Status date"],
+            row["Status date: first day"],
+            row["Status date: last day"],
+        ) == ("2011", "2011-01-01", "2011-12-31")
+    for record in records.values():
+        assert record["status"] == "Draft agreed"
+        assert (
+            record["status_date"],
+            record["status_date_first"],
+            record["status_date_last"],
         ) == ("2011", "2011-01-01", "2011-12-31")
     for record in records.values():
         assert (record["days_since_min"], record["days_since_max"]) == (153, 517)
@@ -222,7 +236,10 @@ def test_anonymous_users_get_no_export_and_staff_get_the_same_columns(client, st
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(staff)
     row = csv_rows(client)["MOU dated 2011"]
-    assert (row["status_date_first"], row["status_date_last"]) == ("2011-01-01", "2011-12-31")
+    assert (row["Status date: first day"], row["Status date: last day"]) == (
+        "2011-01-01",
+        "2011-12-31",
+    )
     assert Agreement.objects.count() == 1
 
 

@@ -41,6 +41,12 @@ SITE = {
         expect(LOGIN, 200, 200, 200),
         expect(LOGIN, 405, 405, 405),
     ),
+    "cooperation:organization_brief": (
+        expect(LOGIN, 200, 200, 200),
+        expect(LOGIN, 405, 405, 405),
+    ),
+    "cooperation:person_list": (expect(LOGIN, 200, 200, 200), expect(LOGIN, 405, 405, 405)),
+    "cooperation:person_detail": (expect(LOGIN, 200, 200, 200), expect(LOGIN, 405, 405, 405)),
     # The Tashkent report has no file: not found, for every role that may ask.
     "source_file": (expect(LOGIN, 404, 404, 404), expect(LOGIN, 405, 405, 405)),
     "reading:source_reading": (expect(LOGIN, 403, 200, 200), expect(LOGIN, 403, 405, 405)),
@@ -174,6 +180,8 @@ def arguments(name, world, users):
         "meetings:meeting_detail": [world["meeting"].pk],
         "cooperation:organization_detail": [world["organization"].slug],
         "cooperation:organization_members_csv": [world["organization"].slug],
+        "cooperation:organization_brief": [world["organization"].slug],
+        "cooperation:person_detail": ["zhang-xinfeng"],
         "source_file": [world["source"].pk],
         "reading:source_reading": [world["source"].pk],
         "admin:view_on_site": [
