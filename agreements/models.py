@@ -708,6 +708,14 @@ OPEN_STATES = [FollowUpState.OPEN, FollowUpState.IN_PROGRESS]
 
 
 class FollowUpQuerySet(RecordQuerySet):
+    def open_first(self):
+        """Open ones first, then by due date (those with none after), then as entered."""
+        return self.order_by(
+            Case(When(state__in=OPEN_STATES, then=0), default=1),
+            F("due_first").asc(nulls_last=True),
+            "pk",
+        )
+
     def open(self, as_of=None):
         """Not done or dropped: someone still owes this step.
 

@@ -3,7 +3,7 @@ agreements and follow-up actions of the organization and of its bodies at every 
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Count, F, Q
 
 from agreements.models import OPEN_STATES, Agreement, AgreementParty, FollowUp
 from cooperation.models import Organization
@@ -94,11 +94,7 @@ def follow_ups_part(organization, organizations, bodies):
             "requested_by_person",
         )
         .marking_overdue()
-        .order_by(
-            Case(When(state__in=OPEN_STATES, then=0), default=1),
-            F("due_first").asc(nulls_last=True),
-            "pk",
-        )[:LATEST]
+        .open_first()[:LATEST]
     )
     for follow_up in follow_ups:
         sides = [follow_up.responsible_organization, follow_up.requested_by_organization]

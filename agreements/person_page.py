@@ -1,7 +1,7 @@
 """The follow-ups part of a person's page (cooperation/person_page.py): the follow-up
 actions they owe, and those they asked for."""
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Count, Q
 
 from agreements.models import OPEN_STATES, FollowUp
 from cooperation.models import with_sources
@@ -55,9 +55,5 @@ def listed(follow_ups):
         )
         .prefetch_related(with_sources())
         .marking_overdue()
-        .order_by(
-            Case(When(state__in=OPEN_STATES, then=0), default=1),
-            F("due_first").asc(nulls_last=True),
-            "pk",
-        )[:LATEST]
+        .open_first()[:LATEST]
     )
