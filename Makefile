@@ -25,6 +25,7 @@ $(VENV)/.test-deps: pyproject.toml package-lock.json | $(BIN)/python
 ## Run on every start: each step leaves alone what is already there (load_records loads
 ## a fixture into a database once, so the records staff changed since stay as they are).
 setup: $(VENV)/.run-deps
+	$(DEV) $(BIN)/python manage.py compile_translations
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_records fixtures/tashkent_2013.json
 	$(DEV) $(BIN)/python manage.py demo_accounts
@@ -34,7 +35,8 @@ run: setup
 	@echo "Cooperation Tracker: http://127.0.0.1:$(PORT)/"
 	$(DEV) $(BIN)/python manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
-## Run the whole suite on the database DATABASE_URL names (SQLite when unset).
+## Run the whole suite on the database DATABASE_URL names (SQLite when unset). The
+## translation catalogues are compiled when the suite starts (tests/environment.py).
 test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest
 
@@ -50,6 +52,7 @@ format: $(VENV)/.test-deps
 
 clean:
 	rm -rf $(VENV) node_modules cooperation.sqlite3 staticfiles
+	find locale */locale -name '*.mo' -delete
 
 # Benchmarks: not part of `test` or CI; they take minutes and write bench/RESULTS.md.
 .PHONY: bench loadtest

@@ -112,6 +112,9 @@ MIDDLEWARE = [
     # also marks a response that middleware replaces (the outage page).
     "cooperation.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the one chosen with the switch on every page (a cookie), else the
+    # browser's. Pages keep their addresses: there is no language prefix in URLs.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,6 +181,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# The site's own text in English and Bahasa Indonesia; records are kept as written.
+# The catalogue is locale/id/LC_MESSAGES/django.po; `make` compiles it (README:
+# "Languages"; cooperation/translations.py, no GNU gettext needed).
+LANGUAGES = [("en-gb", "English"), ("id", "Bahasa Indonesia")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -214,6 +224,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # Logins: 5 failures for one username from one address lock that pair for 15 minutes;
 # the same user can still log in from elsewhere.

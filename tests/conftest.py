@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests import factories
 
@@ -67,6 +68,14 @@ def browser_type_launch_args():
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """Each test starts in the default language: a request in Indonesian leaves its
+    language active in the thread (LocaleMiddleware sets it for each request it serves)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

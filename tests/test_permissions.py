@@ -26,6 +26,8 @@ def expect(anonymous, analyst, staff, admin):
 SITE = {
     "home": (expect(LOGIN, 302, 302, 302), expect(LOGIN, 405, 405, 405)),
     "healthz": (expect(200, 200, 200, 200), expect(405, 405, 405, 405)),
+    # The language switch, for anyone: back to the page it was used on (here none: home).
+    "set_language": (expect(302, 302, 302, 302), expect(302, 302, 302, 302)),
     "login": (expect(200, 302, 302, 302), expect(200, 302, 302, 302)),
     "logout": (expect(LOGIN, 405, 405, 405), expect(302, 302, 302, 302)),
     "agreements:agreement_list": (expect(LOGIN, 200, 200, 200), expect(LOGIN, 405, 405, 405)),
