@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
 from cooperation.admin_base import (
@@ -53,7 +55,9 @@ class EventForm(RecordForm):
         super().__init__(*args, **kwargs)
         if "date" in self.fields:  # not when the page is read-only
             self.fields["date"].required = False
-            self.fields["date"].help_text = f"Blank: the date of the meeting. {FORMAT_HELP}."
+            self.fields["date"].help_text = gettext(
+                "Blank: the date of the meeting. %(format)s."
+            ) % {"format": FORMAT_HELP}
 
     def clean(self):
         cleaned = super().clean()
@@ -64,7 +68,7 @@ class EventForm(RecordForm):
         date = cleaned.get("date")
         if date is None:
             if meeting_date is None:
-                self.add_error("date", "Give the date, or the meeting it happened at.")
+                self.add_error("date", gettext("Give the date, or the meeting it happened at."))
             else:
                 cleaned["date"] = meeting_date
         elif (
@@ -73,7 +77,10 @@ class EventForm(RecordForm):
             and meeting_date is not None
             and (date.last < meeting_date.first or meeting_date.last < date.first)
         ):
-            self.add_error("date", f"The meeting it happened at was on {meeting_date}.")
+            self.add_error(
+                "date",
+                gettext("The meeting it happened at was on %(date)s.") % {"date": meeting_date},
+            )
         return cleaned
 
 
@@ -118,8 +125,11 @@ class PartyRows(RowsFormSet):
         for event in acts.order_by("date_first", "pk"):
             self.refuse_rows(
                 [leaving[event.acting_party_id]],
-                f"{event.acting_party.short_name} cannot be removed from the parties: the "
-                f"event “{event}” names it as the party that acted. Change that event first.",
+                gettext(
+                    "%(party)s cannot be removed from the parties: the event “%(event)s” names "
+                    "it as the party that acted. Change that event first."
+                )
+                % {"party": event.acting_party.short_name, "event": event},
             )
 
 
@@ -209,17 +219,17 @@ class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
             .prefetch_related("parties")
         )
 
-    @admin.display(description="parties")
+    @admin.display(description=_("parties"))
     def party_names(self, agreement):
         return ", ".join(party.short_name for party in agreement.parties.all())
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_display(self, agreement):
         if not agreement.status:
-            return "no events yet"
+            return gettext("no events yet")
         return f"{agreement.current_status_label}, {agreement.status_date}"
 
-    @admin.display(description="open follow-ups", ordering="open_follow_up_count")
+    @admin.display(description=_("open follow-ups"), ordering="open_follow_up_count")
     def open_follow_ups(self, agreement):
         return agreement.open_follow_up_count
 
@@ -296,15 +306,15 @@ class AgreementEventAtMeetingInline(EventInline):
     # Its place is the meeting's.
     autocomplete_fields = ["agreement", "acting_party"]
     fields = ["agreement", "kind", "date", "acting_party", "description", "source", "passage"]
-    verbose_name = "agreement event at this meeting"
-    verbose_name_plural = "agreement events at this meeting"
+    verbose_name = _("agreement event at this meeting")
+    verbose_name_plural = _("agreement events at this meeting")
 
 
 class FollowUpFromMeetingInline(FollowUpInline):
     fk_name = "meeting"
     fields = ["agreement", *FollowUpInline.fields]
     autocomplete_fields = [*FollowUpInline.autocomplete_fields, "agreement"]
-    verbose_name_plural = "follow-up actions from this meeting"
+    verbose_name_plural = _("follow-up actions from this meeting")
 
 
 class MeetingWithAgreementsAdmin(EventRowsChangingStatus, MeetingAdmin):

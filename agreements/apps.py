@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AgreementsConfig(AppConfig):
     name = "agreements"
+    verbose_name = _("Agreements")
 
     def ready(self):
         from agreements.briefing import open_agreements_part

@@ -5,7 +5,9 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
 from cooperation.filters import (
@@ -23,12 +25,18 @@ DEFAULT_STALLED_DAYS = 365
 # The status page's columns, each of which sorts the list: (sort parameter, column
 # heading, what it sorts by: a column, or a key AgreementFilter.filter_queryset annotates).
 SORT_COLUMNS = [
-    ("title", "Agreement", "title"),
-    ("parties", "Parties", "first_party"),
-    ("status", "Status", "status_rank"),
-    ("last_activity", "Last activity (days ago)", "last_activity"),
-    ("follow_ups", "Open follow-ups, who owes them, when due", "next_due"),
+    ("title", _("Agreement"), "title"),
+    ("parties", _("Parties"), "first_party"),
+    ("status", _("Status"), "status_rank"),
+    ("last_activity", _("Last activity (days ago)"), "last_activity"),
+    ("follow_ups", _("Open follow-ups, who owes them, when due"), "next_due"),
 ]
+
+
+def stalled_help():
+    return gettext("No activity for more than this many days; %(days)d marks a row.") % {
+        "days": DEFAULT_STALLED_DAYS
+    }
 
 
 class AsOfFilter(django_filters.DateFilter):
@@ -40,23 +48,25 @@ class AsOfFilter(django_filters.DateFilter):
 
 class AgreementFilter(django_filters.FilterSet):
     q = FreeTextFilter(
-        label="Search",
+        label=_("Search"),
         max_words=MAX_WORDS,
         method="search",
-        help_text="Words in the title or summary, any party's name, or who owes a follow-up.",
+        help_text=_("Words in the title or summary, any party's name, or who owes a follow-up."),
     )
     # No DISTINCT: the status is a column of each row, not a join that could repeat it.
     status = django_filters.MultipleChoiceFilter(
-        label="Status",
+        label=_("Status"),
         choices=EventKind.choices,
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, empty_label="Any kind")
-    party = OrganizationFilter(label="Party", method="with_party")
-    only_itself = OnlyItselfFilter(label="Only that party itself, not its bodies")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Agreement.Kind.choices, empty_label=_("Any kind")
+    )
+    party = OrganizationFilter(label=_("Party"), method="with_party")
+    only_itself = OnlyItselfFilter(label=_("Only that party itself, not its bodies"))
     country = django_filters.ModelChoiceFilter(
-        label="Party's country",
+        label=_("Party's country"),
         # Only countries some party is from: a choice of every country would find nothing
         # for most, and weigh on every page (a select of 249 options).
         queryset=Country.objects.filter(
@@ -64,32 +74,32 @@ class AgreementFilter(django_filters.FilterSet):
         ),
         to_field_name="code",
         method="with_party_from",
-        empty_label="Any country",
+        empty_label=_("Any country"),
     )
     topic = django_filters.ModelChoiceFilter(
-        label="Topic",
+        label=_("Topic"),
         queryset=Topic.objects.all(),
         to_field_name="slug",
         field_name="topics",
-        empty_label="Any topic",
+        empty_label=_("Any topic"),
     )
-    responsible = OrganizationFilter(label="Next step owed by", method="owed_by")
+    responsible = OrganizationFilter(label=_("Next step owed by"), method="owed_by")
     stalled = django_filters.NumberFilter(
-        label="Stalled for more than (days)",
+        label=_("Stalled for more than (days)"),
         method="stalled_for",
         min_value=0,
         max_value=36500,
-        help_text=f"No activity for more than this many days; {DEFAULT_STALLED_DAYS} marks a row.",
+        help_text=lazy(stalled_help, str)(),
     )
     overdue = django_filters.BooleanFilter(
-        label="Has overdue follow-ups",
+        label=_("Has overdue follow-ups"),
         method="with_overdue",
         widget=forms.CheckboxInput,
     )
     last_activity = django_filters.DateFromToRangeFilter(
-        label="Last activity between",
+        label=_("Last activity between"),
         field_name="last_activity",
-        widget=DayRangeWidget(names=("Last activity from", "Last activity until")),
+        widget=DayRangeWidget(names=(_("Last activity from"), _("Last activity until"))),
     )
     sort = NullsLastOrderingFilter(
         fields=[(key, parameter) for parameter, _, key in SORT_COLUMNS],

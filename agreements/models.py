@@ -11,6 +11,8 @@ from django.db import connections, models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import (
@@ -30,27 +32,27 @@ from meetings.models import Meeting
 
 
 class AgreementKind(models.TextChoices):
-    MOU = "mou", "Memorandum of understanding"
-    AGREEMENT = "agreement", "Agreement"
-    TREATY = "treaty", "Treaty"
-    PROTOCOL = "protocol", "Protocol"
-    LETTER_OF_INTENT = "letter_of_intent", "Letter of intent"
-    JOINT_DECLARATION = "joint_declaration", "Joint declaration"
-    OTHER = "other", "Other"
+    MOU = "mou", _("Memorandum of understanding")
+    AGREEMENT = "agreement", _("Agreement")
+    TREATY = "treaty", _("Treaty")
+    PROTOCOL = "protocol", _("Protocol")
+    LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+    JOINT_DECLARATION = "joint_declaration", _("Joint declaration")
+    OTHER = "other", _("Other")
 
 
 class EventKind(models.TextChoices):
     """The steps in an agreement's life, roughly in the order they come."""
 
-    PROPOSED = "proposed", "Proposed"
-    DRAFT_AGREED = "draft_agreed", "Draft agreed"
-    FOLLOW_UP_REQUESTED = "follow_up_requested", "Follow-up requested"
-    UNDER_NEGOTIATION = "under_negotiation", "Under negotiation"
-    SIGNED = "signed", "Signed"
-    IN_FORCE = "in_force", "In force"
-    EXPIRED = "expired", "Expired"
-    TERMINATED = "terminated", "Terminated"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PROPOSED = "proposed", _("Proposed")
+    DRAFT_AGREED = "draft_agreed", _("Draft agreed")
+    FOLLOW_UP_REQUESTED = "follow_up_requested", _("Follow-up requested")
+    UNDER_NEGOTIATION = "under_negotiation", _("Under negotiation")
+    SIGNED = "signed", _("Signed")
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
     @classmethod
     def pending(cls):
@@ -71,9 +73,9 @@ class EventKind(models.TextChoices):
 class EntryIntoForce(models.TextChoices):
     """How an agreement takes effect: on its signature, or on a later act."""
 
-    NOT_RECORDED = "not_recorded", "Not recorded"
-    ON_SIGNATURE = "on_signature", "On signature"
-    LATER_ACT = "later_act", "On a later act (ratification, an exchange of notes, a date)"
+    NOT_RECORDED = "not_recorded", _("Not recorded")
+    ON_SIGNATURE = "on_signature", _("On signature")
+    LATER_ACT = "later_act", _("On a later act (ratification, an exchange of notes, a date)")
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,15 @@ class Signatures:
         """A status as the pages show it: "Signed by 1 of 2 parties: BNPT" while other
         parties' signatures are awaited, otherwise the status's own label."""
         if status == EventKind.SIGNED and self.awaited:
-            signed = ", ".join(self.signed)
-            return f"Signed by {len(self.signed)} of {len(self.parties)} parties: {signed}"
+            return ngettext(
+                "Signed by %(signed)d of %(count)d party: %(names)s",
+                "Signed by %(signed)d of %(count)d parties: %(names)s",
+                len(self.parties),
+            ) % {
+                "signed": len(self.signed),
+                "count": len(self.parties),
+                "names": ", ".join(self.signed),
+            }
         return EventKind(status).label if status else ""
 
 
@@ -381,30 +390,40 @@ class Agreement(Cited, Record):
     Kind = AgreementKind
     EntryIntoForce = EntryIntoForce
 
-    title = models.CharField(max_length=300, unique=True)
-    kind = models.CharField(max_length=30, choices=Kind, default=Kind.MOU)
+    title = models.CharField(max_length=300, unique=True, verbose_name=_("title"))
+    kind = models.CharField(max_length=30, choices=Kind, default=Kind.MOU, verbose_name=_("kind"))
     entry_into_force = models.CharField(
-        "enters into force",
+        _("enters into force"),
         max_length=20,
         choices=EntryIntoForce,
         default=EntryIntoForce.NOT_RECORDED,
-        help_text="Signed, it awaits nothing more only if it enters into force on signature.",
+        help_text=_("Signed, it awaits nothing more only if it enters into force on signature."),
     )
     parties = models.ManyToManyField(
-        Organization, through="AgreementParty", related_name="agreements"
+        Organization, through="AgreementParty", related_name="agreements", verbose_name=_("parties")
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="agreements")
-    summary = models.TextField(blank=True)
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="agreements", verbose_name=_("topics")
+    )
+    summary = models.TextField(blank=True, verbose_name=_("summary"))
     latest_event = models.ForeignKey(
-        "AgreementEvent", on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+        "AgreementEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("latest event"),
     )
     # Null, like latest_event, while it has no events: what the subqueries of
     # with_status(as_of) give too, so that both read "no status" the same way.
     latest_kind = models.CharField(  # noqa: DJ001
-        max_length=30, choices=EventKind, null=True, editable=False
+        max_length=30, choices=EventKind, null=True, editable=False, verbose_name=_("latest kind")
     )
     latest_activity = models.DateField(
-        null=True, editable=False, help_text="The last possible day of its latest event."
+        null=True,
+        editable=False,
+        verbose_name=_("latest activity"),
+        help_text=_("The last possible day of its latest event."),
     )
 
     objects = AgreementQuerySet.as_manager()
@@ -414,6 +433,8 @@ class Agreement(Cited, Record):
     history = HistoricalRecords(m2m_fields=["topics"], excluded_fields=status_fields)
 
     class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(
@@ -443,11 +464,19 @@ class Agreement(Cited, Record):
         parties = [party.short_name for party in self.parties.all()]
         kind = self.get_kind_display().lower()
         if len(parties) > 1:
-            kind += f" between {', '.join(parties[:-1])} and {parties[-1]}"
+            kind = gettext("%(kind)s between %(parties)s and %(last)s") % {
+                "kind": kind,
+                "parties": ", ".join(parties[:-1]),
+                "last": parties[-1],
+            }
         elif parties:
-            kind += f" of {parties[0]}"
+            kind = gettext("%(kind)s of %(party)s") % {"kind": kind, "party": parties[0]}
         event = self.latest_event
-        latest = f"{event.get_kind_display().lower()}, {event.date}" if event else "no events yet"
+        latest = (
+            f"{event.get_kind_display().lower()}, {event.date}"
+            if event
+            else gettext("no events yet")
+        )
         return f"{self.title} ({kind}; {latest})"
 
     def get_absolute_url(self):
@@ -547,9 +576,17 @@ class AgreementPartyQuerySet(RecordQuerySet):
 
 
 class AgreementParty(Cited, Record):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="party_links",
+        verbose_name=_("agreement"),
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="agreement_links"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="agreement_links",
+        verbose_name=_("organization"),
     )
 
     objects = AgreementPartyQuerySet.as_manager()
@@ -558,8 +595,8 @@ class AgreementParty(Cited, Record):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "party"
-        verbose_name_plural = "parties"
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
         ordering = ["agreement", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -581,17 +618,19 @@ class AgreementEvent(Cited, Record):
 
     Kind = EventKind
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=Kind)
-    date = PartialDateField()
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="events", verbose_name=_("agreement")
+    )
+    kind = models.CharField(max_length=30, choices=Kind, verbose_name=_("kind"))
+    date = PartialDateField(verbose_name=_("date"))
     acting_party = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="party that acted",
-        help_text="The party that signed (or acted) alone, if one did: one of the agreement's.",
+        verbose_name=_("party that acted"),
+        help_text=_("The party that signed (or acted) alone, if one did: one of the agreement's."),
     )
     meeting = models.ForeignKey(
         Meeting,
@@ -599,10 +638,14 @@ class AgreementEvent(Cited, Record):
         null=True,
         blank=True,
         related_name="agreement_events",
-        help_text="The meeting where it happened, if it happened at one.",
+        verbose_name=_("meeting"),
+        help_text=_("The meeting where it happened, if it happened at one."),
     )
     city = models.CharField(
-        max_length=100, blank=True, help_text="Where it happened, if not at a meeting."
+        max_length=100,
+        blank=True,
+        verbose_name=_("city"),
+        help_text=_("Where it happened, if not at a meeting."),
     )
     country = models.ForeignKey(
         Country,
@@ -610,9 +653,10 @@ class AgreementEvent(Cited, Record):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Where it happened, if not at a meeting.",
+        verbose_name=_("country"),
+        help_text=_("Where it happened, if not at a meeting."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     objects = AgreementEventQuerySet.as_manager()
     natural_key_fields = ("agreement__title", "kind", "date")
@@ -620,7 +664,8 @@ class AgreementEvent(Cited, Record):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "event"
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["agreement", "date_first", "date_last", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
@@ -661,14 +706,16 @@ class AgreementEvent(Cited, Record):
         if self.meeting_id:
             place_given = {"city": self.city, "country": self.country_id}
             for name in (name for name, value in place_given.items() if value):
-                errors[name] = (
+                errors[name] = gettext(
                     "It happened at a meeting, which gives its place: leave the place blank."
                 )
         # A date that clean_fields() refused is still text: nothing to compare.
         if self.meeting_id and isinstance(self.date, PartialDate) and self.meeting.date:
             meeting_date = self.meeting.date
             if self.date.last < meeting_date.first or meeting_date.last < self.date.first:
-                errors["date"] = f"The meeting it happened at was on {meeting_date}."
+                errors["date"] = gettext("The meeting it happened at was on %(date)s.") % {
+                    "date": meeting_date
+                }
         if self.acting_party_id:
             refusal = self.acting_party_refusal()
             if refusal:
@@ -679,7 +726,9 @@ class AgreementEvent(Cited, Record):
     def acting_party_refusal(self):
         """Why the party that acted cannot be named, if it is not one of the agreement's."""
         if self.agreement_id is None:
-            return "Save the agreement with its parties first, then name the party that acted."
+            return gettext(
+                "Save the agreement with its parties first, then name the party that acted."
+            )
         parties = list(
             Organization.objects.filter(agreement_links__agreement=self.agreement_id).order_by(
                 "name", "pk"
@@ -688,20 +737,25 @@ class AgreementEvent(Cited, Record):
         if any(party.pk == self.acting_party_id for party in parties):
             return None
         names = [party.short_name for party in parties]
+        acting = self.acting_party.short_name
         if not names:
-            listed = "it has none yet"
-        elif len(names) == 1:
-            listed = f"its party is {names[0]}"
-        else:
-            listed = f"its parties are {', '.join(names[:-1])} and {names[-1]}"
-        return f"{self.acting_party.short_name} is not a party to this agreement: {listed}."
+            return gettext("%(acting)s is not a party to this agreement: it has none yet.") % {
+                "acting": acting
+            }
+        if len(names) == 1:
+            return gettext(
+                "%(acting)s is not a party to this agreement: its party is %(party)s."
+            ) % {"acting": acting, "party": names[0]}
+        return gettext(
+            "%(acting)s is not a party to this agreement: its parties are %(parties)s and %(last)s."
+        ) % {"acting": acting, "parties": ", ".join(names[:-1]), "last": names[-1]}
 
 
 class FollowUpState(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", pgettext_lazy("state of a follow-up", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("state of a follow-up", "In progress")
+    DONE = "done", pgettext_lazy("state of a follow-up", "Done")
+    DROPPED = "dropped", pgettext_lazy("state of a follow-up", "Dropped")
 
 
 OPEN_STATES = [FollowUpState.OPEN, FollowUpState.IN_PROGRESS]
@@ -762,10 +816,17 @@ class FollowUp(Cited, Record):
 
     State = FollowUpState
 
-    action = models.CharField(max_length=300, help_text="What must be done, in a line.")
-    details = models.TextField(blank=True)
+    action = models.CharField(
+        max_length=300, verbose_name=_("action"), help_text=_("What must be done, in a line.")
+    )
+    details = models.TextField(blank=True, verbose_name=_("details"))
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
+        Agreement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("agreement"),
     )
     meeting = models.ForeignKey(
         Meeting,
@@ -773,27 +834,54 @@ class FollowUp(Cited, Record):
         null=True,
         blank=True,
         related_name="follow_ups",
-        help_text="The meeting it came from.",
+        verbose_name=_("meeting"),
+        help_text=_("The meeting it came from."),
     )
     requested_by_organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by organization"),
     )
     requested_by_person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by person"),
     )
     responsible_organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="follow_ups_owed"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="follow_ups_owed",
+        verbose_name=_("responsible organization"),
     )
     responsible_person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups_owed"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups_owed",
+        verbose_name=_("responsible person"),
     )
     requested_on = PartialDateField(
-        blank=True, help_text="When it was asked for. Blank: the date of the meeting it came from."
+        blank=True,
+        verbose_name=_("requested on"),
+        help_text=_("When it was asked for. Blank: the date of the meeting it came from."),
     )
-    due = PartialDateField(blank=True, help_text="Blank when no due date was set.")
-    state = models.CharField(max_length=20, choices=State, default=State.OPEN)
+    due = PartialDateField(
+        blank=True, verbose_name=_("due"), help_text=_("Blank when no due date was set.")
+    )
+    state = models.CharField(
+        max_length=20, choices=State, default=State.OPEN, verbose_name=_("state")
+    )
     closed_on = PartialDateField(
-        blank=True, help_text="When it was done or dropped, if the source says."
+        blank=True,
+        verbose_name=_("closed on"),
+        help_text=_("When it was done or dropped, if the source says."),
     )
 
     objects = FollowUpQuerySet.as_manager()
@@ -802,7 +890,8 @@ class FollowUp(Cited, Record):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "follow-up action"
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
         ordering = ["due_first", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -824,6 +913,9 @@ class FollowUp(Cited, Record):
             organization.name,
         )
 
+    # The admin's heading of the column, as it was made from the name.
+    owed_by_display.fget.short_description = _("owed by display")
+
     @staticmethod
     def owed_by_wording(honorific, person, acronym, organization):
         """Who owes it, from the columns: "Mr A. Rahman (BNPT)", or "BNPT (Indonesian …)"."""
@@ -837,7 +929,11 @@ class FollowUp(Cited, Record):
             self.requested_on = self.meeting.date
         if self.closed_on and self.is_open:
             raise ValidationError(
-                {"closed_on": "An open follow-up has no closing date: mark it done or dropped."}
+                {
+                    "closed_on": gettext(
+                        "An open follow-up has no closing date: mark it done or dropped."
+                    )
+                }
             )
 
     @property

@@ -6,18 +6,20 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Q, Value, When
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import EventKind
 
 # How long since the last activity, at least (a partial date counts from its last day):
 # (key, label, up to how many days; None for no limit).
 AGES = [
-    ("recent", "within 90 days", 90),
-    ("months", "90 days to a year", 365),
-    ("years", "1 to 3 years", 3 * 365),
-    ("old", "over 3 years", None),
+    ("recent", _("within 90 days"), 90),
+    ("months", _("90 days to a year"), 365),
+    ("years", _("1 to 3 years"), 3 * 365),
+    ("old", _("over 3 years"), None),
 ]
-NO_ACTIVITY = ("none", "no activity recorded")
+NO_ACTIVITY = ("none", _("no activity recorded"))
 
 WIDTH = 420  # the SVG's own units; it scales to the page, and its text with it
 LABEL_WIDTH = 165  # status names, left of the bars
@@ -93,7 +95,7 @@ class Overview:
 def overview(counts):
     """The chart of `counts`: {(status or None, age key): number of agreements}."""
     statuses = [(kind, label) for kind, label in EventKind.choices]
-    statuses.append((None, "No events yet"))
+    statuses.append((None, gettext("No events yet")))
     ages = [*((key, label) for key, label, _ in AGES), NO_ACTIVITY]
     totals = {
         status: sum(n for (s, _), n in counts.items() if s == status) for status, _ in statuses

@@ -2,6 +2,7 @@
 actions they owe, and those they asked for."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from agreements.models import OPEN_STATES, FollowUp
 from cooperation.models import with_sources
@@ -39,8 +40,11 @@ def follow_ups_part(person, as_of):
 def cited_as(follow_up):
     """How the sources name a follow-up: two of one action are told apart by what they serve."""
     if follow_up.agreement:
-        return f"Follow-up: {follow_up.action}, for {follow_up.agreement.title}"
-    return f"Follow-up: {follow_up.action}"
+        return _("Follow-up: %(action)s, for %(agreement)s") % {
+            "action": follow_up.action,
+            "agreement": follow_up.agreement.title,
+        }
+    return _("Follow-up: %(action)s") % {"action": follow_up.action}
 
 
 def listed(follow_ups):

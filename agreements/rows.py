@@ -90,11 +90,12 @@ class StatusRow:
 
     @property
     def kind_label(self):
-        return KIND_LABELS.get(self.kind, self.kind)
+        # In the active language, as a text: the JSON export writes it.
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def status_label(self):
-        return STATUS_LABELS.get(self.status, "")
+        return str(STATUS_LABELS.get(self.status, ""))
 
     @property
     def status_wording(self):

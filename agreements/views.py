@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from agreements import overview
@@ -52,7 +53,7 @@ def agreement_list(request):
         .annotate(n=Count("pk"))
     }
     counts = defaultdict(int)
-    for (status, _), n in by_status_and_age.items():
+    for (status, _age), n in by_status_and_age.items():
         counts[status] += n
     context = {
         "filterset": filterset,
@@ -88,24 +89,42 @@ def query_without(request, *names):
 def agreement_columns(request):
     """The columns of the CSV and Excel exports: what the page shows, a cell for each
     thing, each date as written with its first and last possible day beside it."""
+    # In the language of the request, read now: the rows of a CSV file are written as
+    # it streams out.
+    none = _("none")
     return [
-        exports.Column("Id", lambda row: row.pk),
-        exports.Column("Agreement", lambda row: row.title),
+        exports.Column(_("Id"), lambda row: row.pk),
+        exports.Column(_("Agreement"), lambda row: row.title),
         exports.link_column(request, path=exports.page_of("agreements:agreement_detail")),
-        exports.Column("Kind", lambda row: row.kind_label),
-        exports.Column("Parties", lambda row: "; ".join(row.parties)),
-        exports.Column("Status", lambda row: row.status_label),
-        *exports.partial_date_columns("Status date", lambda row: row.status_date),
-        exports.Column("Set at meeting", lambda row: row.meeting_title or ""),
+        exports.Column(_("Kind"), lambda row: row.kind_label),
+        exports.Column(_("Parties"), lambda row: "; ".join(row.parties)),
+        exports.Column(_("Status"), lambda row: row.status_label),
+        *exports.partial_date_columns(
+            _("Status date"),
+            lambda row: row.status_date,
+            first=_("Status date: first day"),
+            last=_("Status date: last day"),
+        ),
+        exports.Column(_("Set at meeting"), lambda row: row.meeting_title or ""),
         # The status event is the latest activity.
-        *exports.partial_date_columns("Last activity", lambda row: row.status_date),
-        exports.Column("Days since last activity, at least", lambda row: row.days_since),
-        exports.Column("Days since last activity, at most", lambda row: row.days_since_max),
-        exports.Column("Stalled", lambda row: row.stalled),
-        exports.Column("Overdue", lambda row: row.overdue),
-        *exports.partial_date_columns("Next due", lambda row: row.next_due),
-        exports.Column("Open follow-ups", open_follow_ups),
-        exports.Column("Open follow-ups: due", follow_ups_due),
+        *exports.partial_date_columns(
+            _("Last activity"),
+            lambda row: row.status_date,
+            first=_("Last activity: first day"),
+            last=_("Last activity: last day"),
+        ),
+        exports.Column(_("Days since last activity, at least"), lambda row: row.days_since),
+        exports.Column(_("Days since last activity, at most"), lambda row: row.days_since_max),
+        exports.Column(_("Stalled"), lambda row: row.stalled),
+        exports.Column(_("Overdue"), lambda row: row.overdue),
+        *exports.partial_date_columns(
+            _("Next due"),
+            lambda row: row.next_due,
+            first=_("Next due: first day"),
+            last=_("Next due: last day"),
+        ),
+        exports.Column(_("Open follow-ups"), open_follow_ups),
+        exports.Column(_("Open follow-ups: due"), lambda row: follow_ups_due(row, none)),
     ]
 
 
@@ -114,9 +133,10 @@ def open_follow_ups(row):
     return "; ".join(" — ".join(filter(None, (f.action, f.owed_by))) for f in row.open_follow_ups)
 
 
-def follow_ups_due(row):
-    """When each of open_follow_ups() is due, in the same order: "2014-01; none"."""
-    return "; ".join(f.due.iso if f.due else "none" for f in row.open_follow_ups)
+def follow_ups_due(row, none="none"):
+    """When each of open_follow_ups() is due, in the same order: "2014-01; none" (`none`
+    the word for one without a due date, in the language of the request)."""
+    return "; ".join(f.due.iso if f.due else none for f in row.open_follow_ups)
 
 
 def export(request, agreements, output, filterset):
@@ -186,10 +206,16 @@ def agreement_detail(request, pk):
         "meetings": sorted(meetings.values(), key=lambda m: m.date.sort_key()),
         "timeline": agreement_timeline(events, today),
         "citations": citations_by_source(
-            [("The agreement", agreement)]
-            + [(f"Party: {link.organization.short_name}", link) for link in party_links]
+            [(_("The agreement"), agreement)]
+            + [
+                (_("Party: %(party)s") % {"party": link.organization.short_name}, link)
+                for link in party_links
+            ]
             + [(f"{event.get_kind_display()}, {event.date}", event) for event in events]
-            + [(f"Follow-up: {follow_up.action}", follow_up) for follow_up in follow_ups]
+            + [
+                (_("Follow-up: %(action)s") % {"action": follow_up.action}, follow_up)
+                for follow_up in follow_ups
+            ]
         ),
     }
     return render(request, "agreements/agreement_detail.html", context)

@@ -8,6 +8,8 @@ from django.forms.models import construct_instance
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cooperation import source_files
 from cooperation.admin_base import (
@@ -43,7 +45,7 @@ for model, model_admin in list(admin.site._registry.items()):
 
 admin.site.site_header = "Cooperation Tracker"
 admin.site.site_title = "Cooperation Tracker"
-admin.site.index_title = "Records"
+admin.site.index_title = _("Records")
 # The pages are forms with wide rows of participants and memberships: they need the room
 # more than a second list of the models, which the breadcrumbs and the home page give.
 admin.site.enable_nav_sidebar = False
@@ -85,10 +87,12 @@ class SourceForm(RecordForm):
             if lost:
                 raise ValidationError(
                     [
-                        "With this text, the passages that these records quote would no "
-                        "longer occur in it:",
+                        gettext(
+                            "With this text, the passages that these records quote would no "
+                            "longer occur in it:"
+                        ),
                         *(record_link(record) for record in lost),
-                        "Keep their words in the text, or change their passages first.",
+                        gettext("Keep their words in the text, or change their passages first."),
                     ]
                 )
         return text
@@ -96,10 +100,21 @@ class SourceForm(RecordForm):
 
 def record_link(record):
     """A record named, with the page it is a row of, and linked to where it is edited."""
-    name = f"{record._meta.verbose_name} “{record}”"
     page = page_of(record)
-    if page is not None:
-        name += f" of {page._meta.verbose_name} “{page}”"
+    if page is None:
+        # Translators: a record named: its kind, then its name ("meeting “Astana summit”").
+        name = gettext("%(kind)s “%(record)s”") % {
+            "kind": record._meta.verbose_name,
+            "record": record,
+        }
+    else:
+        # Translators: a row named with the record whose page it is on.
+        name = gettext("%(kind)s “%(record)s” of %(page_kind)s “%(page)s”") % {
+            "kind": record._meta.verbose_name,
+            "record": record,
+            "page_kind": page._meta.verbose_name,
+            "page": page,
+        }
     edited_on = record if admin.site.is_registered(type(record)) else page
     if edited_on is None:
         return name
@@ -157,7 +172,8 @@ class SourceWithFileForm(SourceForm):
         super().__init__(*args, **kwargs)
         self.text_from_file = None
         if "file" in self.fields:
-            self.fields["file"].help_text += f" At most {filesizeformat(source_files.MAX_SIZE)}."
+            at_most = gettext("At most %(size)s.") % {"size": filesizeformat(source_files.MAX_SIZE)}
+            self.fields["file"].help_text = f"{self.fields['file'].help_text} {at_most}"
             widget = self.fields["file"].widget
             if isinstance(widget, KeptFileInput) and self.instance.pk is not None:
                 widget.download_url = reverse("source_file", args=[self.instance.pk])
@@ -175,7 +191,7 @@ class SourceWithFileForm(SourceForm):
             try:
                 self.clean_text()  # as for a text typed in
             except ValidationError as refusal:
-                self.add_error("file", ["The text of this file was not taken.", *refusal])
+                self.add_error("file", [gettext("The text of this file was not taken."), *refusal])
         return cleaned
 
     def text_typed(self):
@@ -218,12 +234,12 @@ class SourceAdmin(EntryForms, RecordAdmin):
             return [*self.list_display, "reading_link"]
         return self.list_display
 
-    @admin.display(description="read and record")
+    @admin.display(description=_("read and record"))
     def reading_link(self, source):
         url = reverse("reading:source_reading", args=[source.pk])
-        return format_html('<a href="{}">Read</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Read"))
 
-    @admin.display(description="original file")
+    @admin.display(description=_("original file"))
     def original_file(self, source):
         if not source.file:
             return self.get_empty_value_display()
@@ -286,7 +302,7 @@ class OrganizationAdmin(EntryForms, RecordAdmin):
     prepopulated_fields = {"slug": ["acronym"]}
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "parent"]}),
-        ("Where", {"fields": ["home_country", "accredited_to", "seat", "founded"]}),
+        (_("Where"), {"fields": ["home_country", "accredited_to", "seat", "founded"]}),
         (None, {"fields": ["description"]}),
     ]
     inlines = [CitationInline, OrganizationNameInline, MembershipInline]
@@ -347,7 +363,7 @@ class MembershipAdmin(EntryForms, RecordAdmin):
     ordering = ["organization__name", "status", "country__name"]
     fieldsets = [
         (None, {"fields": ["organization", "country", "status"]}),
-        ("When", {"fields": ["start", "end", "ended", "note", ("attested", "last_attested")]}),
+        (_("When"), {"fields": ["start", "end", "ended", "note", ("attested", "last_attested")]}),
     ]
     readonly_fields = ["attested", "last_attested"]
     inlines = [CitationInline]
@@ -414,7 +430,7 @@ class PositionAdmin(EntryForms, RecordAdmin):
     ordering = ["organization__name", "title", "start_first"]
     fieldsets = [
         (None, {"fields": ["title", "organization", "holder"]}),
-        ("When", {"fields": ["start", "end", "ended", "note", ("attested", "last_attested")]}),
+        (_("When"), {"fields": ["start", "end", "ended", "note", ("attested", "last_attested")]}),
     ]
     readonly_fields = ["attested", "last_attested"]
     inlines = [CitationInline]
@@ -423,6 +439,6 @@ class PositionAdmin(EntryForms, RecordAdmin):
         # Also what the search box of a participant's post lists, naming each post's holder.
         return super().get_queryset(request).select_related("organization", "holder")
 
-    @admin.display(description="holder", ordering="holder__name")
+    @admin.display(description=_("holder"), ordering="holder__name")
     def holder_display(self, position):
         return position.holder_display

@@ -52,6 +52,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.deletions import DeletedRow, Deletion, RestoreRefused
@@ -78,14 +80,32 @@ logger = logging.getLogger(__name__)
 def conflict_message(record, seen_version):
     """Says that someone else saved first, and what they changed."""
     lines = [
-        f"Someone else saved this {record._meta.verbose_name} after you opened it, "
-        "so your changes were not saved and theirs are kept."
+        gettext(
+            "Someone else saved this %(kind)s after you opened it, "
+            "so your changes were not saved and theirs are kept."
+        )
+        % {"kind": record._meta.verbose_name}
     ]
     for who, when, fields in changes_since(record, seen_version):
         when = date_format(timezone.localtime(when), "j F Y, H:i")
-        changed = "; ".join(f"{label}: “{old}” → “{new}”" for label, old, new in fields)
-        lines.append(f"{who} on {when}: {changed or 'saved it unchanged'}.")
-    lines.append("Open the record again to see their version, then make your changes anew.")
+        changed = "; ".join(
+            # Translators: one field changed: its label, the value before and after.
+            gettext("%(label)s: “%(old)s” → “%(new)s”") % {"label": label, "old": old, "new": new}
+            for label, old, new in fields
+        )
+        if changed:
+            # Translators: who changed the record, when, and the fields they changed.
+            lines.append(
+                gettext("%(who)s on %(when)s: %(changes)s.")
+                % {"who": who, "when": when, "changes": changed}
+            )
+        else:
+            lines.append(
+                gettext("%(who)s on %(when)s: saved it unchanged.") % {"who": who, "when": when}
+            )
+    lines.append(
+        gettext("Open the record again to see their version, then make your changes anew.")
+    )
     return lines
 
 
@@ -105,12 +125,16 @@ class WriteRefusal:
         on_rows = len(unsaid) < len(self.clashes)
         return " ".join(
             [
-                "Nothing was saved: someone else saved at the same moment, and your changes "
-                "clash with theirs.",
+                gettext(
+                    "Nothing was saved: someone else saved at the same moment, and your "
+                    "changes clash with theirs."
+                ),
                 *unsaid,
-                *(["The rows marked below say where."] if on_rows else []),
-                "Your changes are still in the form: check them against what is saved now, "
-                "then save again.",
+                *([gettext("The rows marked below say where.")] if on_rows else []),
+                gettext(
+                    "Your changes are still in the form: check them against what is saved "
+                    "now, then save again."
+                ),
             ]
         )
 
@@ -151,7 +175,10 @@ def key_or_404(model, text):
     try:
         return model._meta.pk.to_python(unquote(text))
     except ValidationError:
-        raise Http404(f"There is no {model._meta.verbose_name} “{text}”.") from None
+        raise Http404(
+            gettext("There is no %(kind)s “%(key)s”.")
+            % {"kind": model._meta.verbose_name, "key": text}
+        ) from None
 
 
 def holds(field, texts):
@@ -327,7 +354,11 @@ def name_boxes(form, row):
         box = getattr(field.widget, "widget", field.widget)
         if not box.is_hidden:
             label = pretty_name(name) if field.label is None else field.label
-            box.attrs["aria-label"] = f"{capfirst(label)}, {row}"
+            # Translators: the name of a box in a table: its column, then its row.
+            box.attrs["aria-label"] = gettext("%(column)s, %(row)s") % {
+                "column": capfirst(label),
+                "row": row,
+            }
 
 
 class RecordInline:
@@ -350,9 +381,14 @@ class RecordInline:
             def add_fields(self, form, index):
                 super().add_fields(form, index)
                 # No index: the blank row "Add another" copies, whose number is not known.
-                name_boxes(
-                    form, f"new row of {rows}" if index is None else f"row {index + 1} of {rows}"
-                )
+                if index is None:
+                    row = gettext("new row of %(rows)s") % {"rows": rows}
+                else:
+                    row = gettext("row %(number)s of %(rows)s") % {
+                        "number": index + 1,
+                        "rows": rows,
+                    }
+                name_boxes(form, row)
 
         return NamedRows
 
@@ -481,9 +517,12 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
         except RecordModifiedError as conflict:
             messages.error(
                 request,
-                f"Not saved: “{conflict.target}”, which someone else changed after you "
-                "opened this list. Nothing on the list was saved: reload it to see their "
-                "values, then make your changes again.",
+                gettext(
+                    "Not saved: “%(record)s”, which someone else changed after you opened "
+                    "this list. Nothing on the list was saved: reload it to see their "
+                    "values, then make your changes again."
+                )
+                % {"record": conflict.target},
             )
             return HttpResponseRedirect(request.get_full_path())
 
@@ -494,7 +533,9 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
             FreeTextField(max_words=MAX_WORDS, required=False).clean(search_term)
         except ValidationError as too_long:
             if request.resolver_match.url_name != "autocomplete":
-                messages.error(request, f"Not searched: {too_long.messages[0]}")
+                messages.error(
+                    request, gettext("Not searched: %(reason)s") % {"reason": too_long.messages[0]}
+                )
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
 
@@ -546,7 +587,7 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Deleted {self.opts.verbose_name_plural}",
+            "title": gettext("Deleted %(records)s") % {"records": self.opts.verbose_name_plural},
             "deletions": self.deletions().with_row_counts().select_related("deleted_by")[:200],
             "deleted": self.deleted_records()[:200],
         }
@@ -577,11 +618,17 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
         except IntegrityError:
             messages.error(
                 request,
-                f"“{deleted}” refers to a record that was deleted too, or clashes with one "
-                "that exists now: restore or remove that one first.",
+                gettext(
+                    "“%(record)s” refers to a record that was deleted too, or clashes with "
+                    "one that exists now: restore or remove that one first."
+                )
+                % {"record": deleted},
             )
             return HttpResponseRedirect(back)
-        messages.success(request, f"Restored “{record}”. Its history goes on from here.")
+        messages.success(
+            request,
+            gettext("Restored “%(record)s”. Its history goes on from here.") % {"record": record},
+        )
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk])
         )
@@ -629,17 +676,21 @@ class RecordAdmin(LookupsThatFit, SimpleHistoryAdmin, ConcurrentModelAdmin):
         try:
             deletion.restore(request.user)
         except RestoreRefused as refusal:
-            messages.error(request, "Nothing was restored.")
+            messages.error(request, gettext("Nothing was restored."))
             for problem in refusal.problems:
                 messages.error(request, problem)
             return HttpResponseRedirect(back)
         deletion = Deletion.objects.with_row_counts().get(pk=deletion.pk)
         with_it = ", ".join(deletion.comes_back())
-        messages.success(
-            request,
-            f"Restored “{deletion}”" + (f" with {with_it}" if with_it else "") + ". "
-            "Their history goes on from here.",
-        )
+        if with_it:
+            restored = gettext(
+                "Restored “%(record)s” with %(rows)s. Their history goes on from here."
+            ) % {"record": deletion, "rows": with_it}
+        else:
+            restored = gettext("Restored “%(record)s”. Their history goes on from here.") % {
+                "record": deletion
+            }
+        messages.success(request, restored)
         model = deletion.record_model
         if not self.admin_site.is_registered(model):
             return HttpResponseRedirect(back)
@@ -663,7 +714,7 @@ class PartialDateInput(forms.TextInput):
     """
 
     template_name = "admin/widgets/partial_date.html"
-    shapes = "2013, 2013-08 or 2013-08-20"
+    shapes = _("2013, 2013-08 or 2013-08-20")
 
     def __init__(self, attrs=None):
         super().__init__({"size": 10, "class": "partial-date", **(attrs or {})})
@@ -857,7 +908,9 @@ class RowsFormSet(BaseInlineFormSet):
             for name in unique_check
             if name != self.fk.name  # the record whose page it is: the same on every row
         ]
-        return f"A row above has the same {get_text_list(fields, 'and')}: change one of them."
+        return gettext("A row above has the same %(fields)s: change one of them.") % {
+            "fields": get_text_list(fields, gettext("and"))
+        }
 
     def validate_unique(self):
         try:
@@ -886,19 +939,21 @@ class CitedRowForm(RecordForm):
 
     source = forms.ModelChoiceField(
         Source.objects.all(),
+        label=_("Source"),
         required=False,
-        help_text="Blank, with a passage: the first source of the record above.",
+        help_text=_("Blank, with a passage: the first source of the record above."),
     )
     passage = forms.CharField(
+        label=_("Passage"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
-        help_text="The words of the source about this row, quoted exactly.",
+        help_text=_("The words of the source about this row, quoted exactly."),
     )
     attests_on = PartialDateFormField(
-        label="Attested on",
+        label=_("Attested on"),
         required=False,
         widget=DATE_INPUT,
-        help_text="The date the source speaks of.",
+        help_text=_("The date the source speaks of."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -997,8 +1052,8 @@ class CitationInline(EntryForms, RecordInline, admin.TabularInline):
         **EntryForms.formfield_overrides,
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
     }
-    verbose_name = "source cited"
-    verbose_name_plural = "sources cited"
+    verbose_name = _("source cited")
+    verbose_name_plural = _("sources cited")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")

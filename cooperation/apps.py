@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.core import checks
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class CooperationConfig(AppConfig):
     name = "cooperation"
-    verbose_name = "Organizations, countries and people"
+    verbose_name = _("Organizations, countries and people")
 
     def ready(self):
         from cooperation.checks import demo_accounts_exist

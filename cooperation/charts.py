@@ -8,6 +8,8 @@ of both charts, in pixels, is set here and handed to the templates as values.
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 ONE_DAY = datetime.timedelta(days=1)
 
 # The agreement timeline (agreements/timeline.py): labels run right of their marks.
@@ -165,10 +167,12 @@ def membership_rows(memberships, scale, today):
         if membership.start:
             if membership.start.first < since:
                 segments.append(
-                    Segment(scale.x(membership.start.first), scale.x(since), False, "start within")
+                    Segment(
+                        scale.x(membership.start.first), scale.x(since), False, _("start within")
+                    )
                 )
         else:
-            segments.append(Segment(scale.left, scale.x(since), False, "start unknown"))
+            segments.append(Segment(scale.left, scale.x(since), False, _("start unknown")))
         presumed = None
         if until == datetime.date.max:
             # No end recorded: known to the end of the last day a source confirms it,
@@ -180,18 +184,24 @@ def membership_rows(memberships, scale, today):
                 until = confirmed.last + ONE_DAY if confirmed.last < today else today
             presumed_since = max(until, since)
             if presumed_since < today:
-                note = f"presumed: last confirmed {confirmed}" if confirmed else "presumed"
+                if confirmed:
+                    note = _("presumed: last confirmed %(date)s") % {"date": confirmed}
+                else:
+                    note = _("presumed")
                 presumed = Segment(
                     scale.x(presumed_since), scale.x(today), False, note, presumed=True
                 )
         if since < until:
-            segments.append(Segment(scale.x(since), scale.x(until), True, "held"))
+            segments.append(Segment(scale.x(since), scale.x(until), True, _("held")))
         if presumed:
             segments.append(presumed)
         if membership.end and membership.end.last > membership.end.first:
             segments.append(
                 Segment(
-                    scale.x(membership.end.first), scale.x(membership.end.last), False, "end within"
+                    scale.x(membership.end.first),
+                    scale.x(membership.end.last),
+                    False,
+                    _("end within"),
                 )
             )
         row = rows.setdefault(membership.country_id, ChartRow(membership.country, []))

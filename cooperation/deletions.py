@@ -26,8 +26,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Prefetch
 from django.db.models.deletion import Collector
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from cooperation.history import record_restored
 
@@ -60,7 +62,10 @@ def owner_of(record):
 def describe(record):
     """How the deleted list names a record: a party or an event by its agreement too."""
     owner = owner_of(record)
-    return f"{record}, of “{owner}”" if owner is not None else str(record)
+    if owner is None:
+        return str(record)
+    # Translators: a deleted record named by the record it belonged to: a party of an agreement.
+    return gettext("%(record)s, of “%(owner)s”") % {"record": record, "owner": owner}
 
 
 def safe_name(record):
@@ -116,21 +121,31 @@ class DeletionQuerySet(models.QuerySet):
 class Deletion(models.Model):
     """A record deleted, with every row its deletion removed (`rows`)."""
 
-    model = models.CharField(max_length=100, help_text="The deleted record's model.")
-    object_id = models.BigIntegerField()
-    name = models.CharField(max_length=600, help_text="What the record was called.")
-    deleted_at = models.DateTimeField(default=timezone.now)
+    model = models.CharField(_("model"), max_length=100, help_text=_("The deleted record's model."))
+    object_id = models.BigIntegerField(_("object id"))
+    name = models.CharField(_("name"), max_length=600, help_text=_("What the record was called."))
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    restored_at = models.DateTimeField(null=True, blank=True)
+    restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
     restored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("restored by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = DeletionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletions")
         ordering = ["-deleted_at", "-pk"]
         indexes = [models.Index(fields=["model", "object_id"], name="deletion_record_idx")]
 
@@ -151,7 +166,9 @@ class Deletion(models.Model):
         """Delete `record` as Model.delete() does, keeping every row that goes with it."""
         model = type(record)
         using = using or router.db_for_write(model, instance=record)
-        pk, name = record.pk, describe(record)
+        # Stored, so written as the records are, in the site's language whoever deletes.
+        with translation.override(settings.LANGUAGE_CODE):
+            pk, name = record.pk, describe(record)
         with transaction.atomic(using=using):
             collector = Collector(using=using, origin=record)
             collector.collect([record], keep_parents=keep_parents)
@@ -198,13 +215,14 @@ class Deletion(models.Model):
         that exists now, or refers to a record that is no longer there.
         """
         using = router.db_for_write(type(self), instance=self)
-        when = date_format(timezone.localtime(self.deleted_at), "j F Y")
         try:
             with transaction.atomic(using=using):
                 # Two people restoring the same deletion at once: the second waits, then
                 # finds it restored.
                 if not type(self).objects.pending().select_for_update().filter(pk=self.pk):
-                    raise RestoreRefused([f"“{self}” has been restored already."])
+                    raise RestoreRefused(
+                        [gettext("“%(record)s” has been restored already.") % {"record": self}]
+                    )
                 serialized = [
                     {"model": row.model, "pk": row.object_id, "fields": row.fields}
                     for row in self.rows.order_by("pk")
@@ -232,16 +250,29 @@ class Deletion(models.Model):
                         continue  # a link between two records: their history keeps it
                     record._history_user = user
                     is_record = label(type(record)) == self.model and record.pk == self.object_id
-                    record._change_reason = f"Restored after its deletion on {when}" + (
-                        "" if is_record else f", with “{self}”"
-                    )
+                    # Stored in the history: in the site's language, whoever restores.
+                    with translation.override(settings.LANGUAGE_CODE):
+                        when = date_format(timezone.localtime(self.deleted_at), "j F Y")
+                        if is_record:
+                            reason = gettext("Restored after its deletion on %(day)s")
+                        else:
+                            reason = gettext(
+                                "Restored after its deletion on %(day)s, with “%(record)s”"
+                            )
+                        record._change_reason = reason % {"day": when, "record": self}
                     records.append(record)
                 record_restored(records)
                 self.restored_at, self.restored_by = timezone.now(), user
                 self.save(update_fields=["restored_at", "restored_by"])
         except IntegrityError as error:
             raise RestoreRefused(
-                [f"“{self}” cannot come back as it was: the database refused it ({error})."]
+                [
+                    gettext(
+                        "“%(record)s” cannot come back as it was: the database refused it "
+                        "(%(error)s)."
+                    )
+                    % {"record": self, "error": error}
+                ]
             ) from error
 
     def clashes(self, records, using):
@@ -265,27 +296,37 @@ class Deletion(models.Model):
                 key = {field.target_field.attname: value}
                 if not target._base_manager.using(using).filter(**key).exists():
                     missing[(label(target), value)] = target
-        for (_, pk), target in missing.items():
-            problems.append(
-                f"“{self}” comes back with rows that refer to {missing_record(target, pk)}"
-            )
+        for (_label, pk), target in missing.items():
+            problems.append(self.missing_record(target, pk))
         return problems
 
-
-def missing_record(model, pk):
-    """Names a record that is gone, and what brings it back, if anything does."""
-    kept = (
-        DeletedRow.objects.filter(model=label(model), object_id=pk, deletion__restored_at=None)
-        .select_related("deletion")
-        .first()
-    )
-    what = f"the {model._meta.verbose_name}"
-    if kept is None:
-        return f"{what} #{pk}, which no longer exists."
-    deletion = kept.deletion
-    if deletion.model == label(model) and deletion.object_id == pk:
-        return f"{what} “{deletion}”, which was deleted since: restore it first."
-    return f"{what} #{pk}, deleted with “{deletion}”: restore that first."
+    def missing_record(self, model, pk):
+        """Says that this deletion's rows refer to a record that is gone, and what brings
+        it back, if anything does."""
+        kept = (
+            DeletedRow.objects.filter(model=label(model), object_id=pk, deletion__restored_at=None)
+            .select_related("deletion")
+            .first()
+        )
+        words = {"record": self, "kind": model._meta.verbose_name, "pk": pk}
+        if kept is None:
+            return (
+                gettext(
+                    "“%(record)s” comes back with rows that refer to the %(kind)s #%(pk)s, "
+                    "which no longer exists."
+                )
+                % words
+            )
+        deletion = kept.deletion
+        if deletion.model == label(model) and deletion.object_id == pk:
+            return gettext(
+                "“%(record)s” comes back with rows that refer to the %(kind)s “%(deleted)s”, "
+                "which was deleted since: restore it first."
+            ) % {**words, "deleted": deletion}
+        return gettext(
+            "“%(record)s” comes back with rows that refer to the %(kind)s #%(pk)s, deleted "
+            "with “%(deleted)s”: restore that first."
+        ) % {**words, "deleted": deletion}
 
 
 def row_kind(model, deleted_model, count):
@@ -297,19 +338,26 @@ def row_kind(model, deleted_model, count):
     if model._meta.auto_created:
         ends = [field.related_model for field in model._meta.fields if field.many_to_one]
         other = next((end for end in ends if end is not deleted_model), ends[0])
-        return f"{other._meta.verbose_name} link" + ("" if count == 1 else "s")
+        # Translators: rows linking a deleted record to records of a kind: "2 topic links".
+        return ngettext("%(kind)s link", "%(kind)s links", count) % {
+            "kind": other._meta.verbose_name
+        }
     return model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
 
 
 class DeletedRow(models.Model):
     """One row a deletion removed, as Django's python serializer writes it."""
 
-    deletion = models.ForeignKey(Deletion, on_delete=models.CASCADE, related_name="rows")
-    model = models.CharField(max_length=100)
-    object_id = models.BigIntegerField()
-    fields = models.JSONField(encoder=DjangoJSONEncoder)
+    deletion = models.ForeignKey(
+        Deletion, verbose_name=_("deletion"), on_delete=models.CASCADE, related_name="rows"
+    )
+    model = models.CharField(_("model"), max_length=100)
+    object_id = models.BigIntegerField(_("object id"))
+    fields = models.JSONField(_("fields"), encoder=DjangoJSONEncoder)
 
     class Meta:
+        verbose_name = _("deleted row")
+        verbose_name_plural = _("deleted rows")
         ordering = ["pk"]
         indexes = [models.Index(fields=["model", "object_id"], name="deleted_row_idx")]
 

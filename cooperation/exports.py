@@ -23,6 +23,11 @@ from typing import Any, NamedTuple
 
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -103,6 +108,12 @@ def _number(cell):
 # A column's value is a text, a number, a bool (written "yes" or "no"), a
 # datetime.date, a PartialDate, a Link, or None (an empty cell). For a workbook of
 # rows that could be many, ask too_many_rows(count, output) first.
+#
+# Headings are in the language of the request: pass them translated, with gettext() or
+# gettext_lazy(); export() reads them, and the words "yes" and "no", as it is called,
+# before a CSV file streams out. A PartialDate's first and last day columns are named
+# "<heading>: first day" and "<heading>: last day", in words translated as a whole when
+# given (`first=_("Date: first day")`), else built from the heading.
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -121,7 +132,7 @@ EXCEL_FIRST_DAY = datetime.date(1900, 1, 1)
 class Column(NamedTuple):
     """One column of an export: its heading, and how to read its cell from a row."""
 
-    heading: str
+    heading: str  # or a lazy translation, read when the file is written
     value: Callable[[Any], Any]
 
 
@@ -129,7 +140,10 @@ class Link(str):
     """A web address: a text in a CSV file, a link a workbook's reader can click."""
 
 
-def link_column(request, heading="Link", path=lambda row: row.get_absolute_url()):
+LINK = _("Link")
+
+
+def link_column(request, heading=LINK, path=lambda row: row.get_absolute_url()):
     """Each row's page (`path(row)`, its get_absolute_url() unless told), as an address
     that works outside the site: request.build_absolute_uri() of the site's root, once."""
     root = request.build_absolute_uri("/").removesuffix("/")
@@ -150,23 +164,43 @@ def page_of(view_name, key=lambda row: row.pk):
     return lambda row: f"{before}{key(row)}{after}"
 
 
-def partial_date_columns(heading, value):
+def partial_date_columns(heading, value, *, first=None, last=None):
     """The three columns of a PartialDate (from `value(row)`): as written ("2011"), and
-    the first and last day it can mean, never one made-up day of it."""
+    the first and last day it can mean, never one made-up day of it.
 
-    def first(row):
+    `first` and `last` name the day columns, translated whole ("Start: first day");
+    without them, each is "<heading>: first day" (or "last day"), built when the file
+    is written.
+    """
+    first_heading = first if first is not None else _day_heading(FIRST_DAY, heading)
+    last_heading = last if last is not None else _day_heading(LAST_DAY, heading)
+
+    def first_day(row):
         date = value(row)
         return date.first if date else None
 
-    def last(row):
+    def last_day(row):
         date = value(row)
         return date.last if date else None
 
     return [
         Column(heading, value),
-        Column(f"{heading}: first day", first),
-        Column(f"{heading}: last day", last),
+        Column(first_heading, first_day),
+        Column(last_heading, last_day),
     ]
+
+
+# The names of a PartialDate's day columns, built from its heading.
+FIRST_DAY = _("%(heading)s: first day")
+LAST_DAY = _("%(heading)s: last day")
+
+
+def _day_heading_now(pattern, heading):
+    return str(pattern) % {"heading": heading}
+
+
+# "<heading>: first day", in the language it is read in.
+_day_heading = lazy(_day_heading_now, str)
 
 
 def asked_format(request, default="html"):
@@ -179,7 +213,8 @@ def no_such_format(asked, formats):
     """The answer to a page asked for a format it has no export in: 400, saying which it has."""
     offered = ", ".join(f"format={name}" for name in formats)
     return HttpResponseBadRequest(
-        f"There is no “{asked}” export of this page. Ask for one of: {offered}.",
+        gettext("There is no “%(asked)s” export of this page. Ask for one of: %(offered)s.")
+        % {"asked": asked, "offered": offered},
         content_type="text/plain; charset=utf-8",
     )
 
@@ -188,15 +223,19 @@ def export(rows, columns, output, name):
     """The response that sends `rows` (any iterable, read once) as a file `name`.`output`
     ("csv" or "xlsx") of `columns`: CSV streamed as the rows come, a workbook once built.
     """
+    # Read now, in the language of the request: a CSV file is written as it streams out.
+    headings = [str(column.heading) for column in columns]
+    words = yes_and_no()
     if output == "csv":
         response = StreamingHttpResponse(
-            in_batches(csv_table(columns, rows)), content_type=CONTENT_TYPES["csv"]
+            in_language(translation.get_language(), csv_table(columns, rows, headings, words)),
+            content_type=CONTENT_TYPES["csv"],
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if output == "xlsx":
         return FileResponse(
-            xlsx_file(columns, rows),
+            xlsx_file(columns, rows, headings, words),
             as_attachment=True,
             filename=f"{name}.xlsx",
             content_type=CONTENT_TYPES["xlsx"],
@@ -209,10 +248,22 @@ def too_many_rows(count, output):
     if output != "xlsx" or count <= XLSX_MAX_ROWS:
         return None
     return HttpResponseBadRequest(
-        f"These are {count:,} rows; a workbook holds {XLSX_MAX_ROWS:,} at most. "
-        "Narrow the filters, or ask for format=csv, which has no limit.",
+        gettext(
+            "These are %(count)s rows; a workbook holds %(most)s at most. "
+            "Narrow the filters, or ask for format=csv, which has no limit."
+        )
+        % {
+            "count": number_format(count, force_grouping=True),
+            "most": number_format(XLSX_MAX_ROWS, force_grouping=True),
+        },
         content_type="text/plain; charset=utf-8",
     )
+
+
+def in_language(language, lines):
+    """The lines in batches, written in `language` whenever the server sends them."""
+    with translation.override(language):
+        yield from in_batches(lines)
 
 
 def in_batches(lines, size=100):
@@ -227,19 +278,30 @@ def in_batches(lines, size=100):
         yield "".join(batch)
 
 
-def csv_table(columns, rows):
-    """The lines of the CSV file of `columns`, each of `rows` a line, marked as UTF-8."""
+def yes_and_no():
+    """How a file writes a bool: {True: "yes", False: "no"}, in the active language."""
+    return {True: gettext("yes"), False: gettext("no")}
+
+
+def csv_table(columns, rows, headings=None, words=None):
+    """The lines of the CSV file of `columns`, each of `rows` a line, marked as UTF-8.
+
+    `headings` and `words` (yes_and_no()) as read before the file streams out; read
+    from the columns, in the active language, when not given."""
+    if headings is None:
+        headings = [str(column.heading) for column in columns]
+    words = words or yes_and_no()
     lines = csv_lines(
-        [column.heading for column in columns],
-        ([_csv_value(column.value(row)) for column in columns] for row in rows),
+        headings,
+        ([_csv_value(column.value(row), words) for column in columns] for row in rows),
     )
     yield BYTE_ORDER_MARK + next(lines)
     yield from lines
 
 
-def _csv_value(value):
+def _csv_value(value, words):
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return words[value]
     if isinstance(value, PartialDate):
         return value.iso
     if isinstance(value, datetime.date):
@@ -247,30 +309,35 @@ def _csv_value(value):
     return value
 
 
-def xlsx_file(columns, rows):
+def xlsx_file(columns, rows, headings=None, words=None):
     """A workbook of one sheet, `columns` by `rows`, in a temporary file to send.
 
     Written in openpyxl's write-only mode, which keeps rows on disk rather than in
-    memory. Every text is written as a text, so none can run as a formula.
+    memory. Every text is written as a text, so none can run as a formula. `headings`
+    and `words` as for csv_table().
     """
+    if headings is None:
+        headings = [str(column.heading) for column in columns]
+    words = words or yes_and_no()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Export")
+    # Translators: the name of the one sheet of an exported workbook.
+    sheet = workbook.create_sheet(gettext("Export"))
     sheet.freeze_panes = "A2"
-    for number, column in enumerate(columns, start=1):
+    for number, heading in enumerate(headings, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = max(
-            12, min(len(column.heading) + 4, 40)
+            12, min(len(heading) + 4, 40)
         )
     bold = Font(bold=True)
-    sheet.append([_xlsx_cell(sheet, column.heading, font=bold) for column in columns])
+    sheet.append([_xlsx_cell(sheet, heading, words, font=bold) for heading in headings])
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, column.value(row)) for column in columns])
+        sheet.append([_xlsx_cell(sheet, column.value(row), words) for column in columns])
     kept = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     workbook.save(kept)
     kept.seek(0)
     return kept
 
 
-def _xlsx_cell(sheet, value, font=None):
+def _xlsx_cell(sheet, value, words, font=None):
     if value is None or isinstance(value, numbers.Number) and not isinstance(value, bool):
         return value
     if isinstance(value, PartialDate):
@@ -282,7 +349,7 @@ def _xlsx_cell(sheet, value, font=None):
         cell.number_format = "yyyy-mm-dd"
         return cell
     if isinstance(value, bool):
-        value = "yes" if value else "no"
+        value = words[value]
     elif isinstance(value, datetime.date):
         value = value.isoformat()
     elif not isinstance(value, str):

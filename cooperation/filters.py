@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import MAX_WORDS, FreeTextField, organization_field, person_field, words
 from cooperation.models import Organization, Person
@@ -66,10 +67,10 @@ class PeopleFilter(django_filters.FilterSet):
     the other names or the honorific, so "Mr. Xinfeng" finds Zhang Xinfeng."""
 
     name = FreeTextFilter(
-        label="Name",
+        label=_("Name"),
         max_words=MAX_WORDS,
         method="by_any_spelling",
-        help_text="Any spelling of the name, in any order.",
+        help_text=_("Any spelling of the name, in any order."),
     )
 
     class Meta:

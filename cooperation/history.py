@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 _bulk_with_history = contextvars.ContextVar("bulk_with_history", default=False)
@@ -163,7 +164,7 @@ def changes_since(record, version):
             for change in delta.changes:
                 label = type(record)._meta.get_field(change.field).verbose_name
                 fields.append((label, change.old, change.new))
-        who = entry.history_user.get_username() if entry.history_user else "the system"
+        who = entry.history_user.get_username() if entry.history_user else _("the system")
         changes.append((who, entry.history_date, fields))
     return changes
 

@@ -7,7 +7,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from cooperation.views import healthz
 
@@ -28,7 +30,7 @@ class SessionLifetimeMiddleware:
             if time.time() - started > settings.SESSION_MAX_LIFETIME.total_seconds():
                 logout(request)
                 messages.info(
-                    request, "Your session has ended after 12 hours. Please log in again."
+                    request, _("Your session has ended after 12 hours. Please log in again.")
                 )
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
@@ -100,14 +102,14 @@ class RefuseNullCharactersMiddleware:
     def __call__(self, request):
         headers = [value for name, value in request.META.items() if name.startswith("HTTP_")]
         if holds_null_character([request.path_info, *headers, *texts_of(request.POST)]):
-            return null_character_refused()
+            return null_character_refused(request)
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
         if getattr(view, "form_reads_query", False):
             return None
         if holds_null_character(texts_of(request.GET)):
-            return null_character_refused()
+            return null_character_refused(request)
         return None
 
 
@@ -126,9 +128,12 @@ def holds_null_character(texts):
     return any(NULL_CHARACTER in text for text in texts if isinstance(text, str))
 
 
-def null_character_refused():
-    return HttpResponseBadRequest(
-        "This request holds a null character (%00), which no address, search or form "
-        "field here can hold. Remove it and try again.",
-        content_type="text/plain; charset=utf-8",
-    )
+def null_character_refused(request):
+    # Answered before LocaleMiddleware has chosen the language: chosen here the same way
+    # (the language switch's cookie, else the browser's), reading no session.
+    with translation.override(translation.get_language_from_request(request)):
+        message = _(
+            "This request holds a null character (%00), which no address, search or form "
+            "field here can hold. Remove it and try again."
+        )
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

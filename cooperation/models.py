@@ -16,6 +16,8 @@ from django.db import models, router, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.deletions import DeletedRow, Deletion  # noqa: F401 (models of this app)
@@ -65,7 +67,9 @@ class Record(models.Model):
     fixture twice finds the same rows.
     """
 
-    version = AutoIncVersionField(help_text="Goes up by one at each save.")
+    version = AutoIncVersionField(
+        help_text=_("Goes up by one at each save."), verbose_name=_("version")
+    )
 
     natural_key_fields: tuple[str, ...] = ()
 
@@ -116,21 +120,25 @@ def _normalize_space(text):
 class Source(Record):
     """A document that facts come from: a report, a cable, a press release."""
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=100, unique=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    date = PartialDateField(blank=True)
-    url = models.URLField("link", blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    date = PartialDateField(_("date"), blank=True)
+    url = models.URLField(_("link"), blank=True)
     # Kept through the storage API: on a shared object store when settings say so.
     file = models.FileField(
-        "original file",
+        _("original file"),
         upload_to="sources/%Y/",
         max_length=255,
         blank=True,
-        help_text="The document as received: a .txt, .docx or .pdf file (a PDF with text, "
-        "not a scan). Its text fills the text below, unless you type one.",
+        help_text=_(
+            "The document as received: a .txt, .docx or .pdf file (a PDF with text, "
+            "not a scan). Its text fills the text below, unless you type one."
+        ),
     )
-    text = models.TextField(blank=True, help_text="The full text, so passages can be checked.")
+    text = models.TextField(
+        _("text"), blank=True, help_text=_("The full text, so passages can be checked.")
+    )
 
     natural_key_fields = ("slug",)
 
@@ -138,6 +146,8 @@ class Source(Record):
 
     class Meta:
         ordering = ["-date_first", "title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self):
         return self.title
@@ -221,11 +231,16 @@ class CitationQuerySet(RecordQuerySet):
         return self.filter(contradicts=False)
 
 
-def _cited_record(kind):
+def _cited_record(kind, verbose_name):
     """The field of Citation that points to the record of `kind` it cites (blank when it
     cites another kind)."""
     return models.ForeignKey(
-        CITED_RECORDS[kind], models.CASCADE, null=True, blank=True, related_name="citations"
+        CITED_RECORDS[kind],
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=verbose_name,
     )
 
 
@@ -244,42 +259,49 @@ class Citation(Record):
         # record that gave a date it was attested on and no source, lacks one.
         null=True,
         related_name="citations",
-        error_messages={"blank": "Name the source this citation quotes."},
+        error_messages={"blank": _("Name the source this citation quotes.")},
+        verbose_name=_("source"),
     )
     passage = models.TextField(
-        blank=True, help_text="The words of the source about this record, quoted exactly."
+        _("passage"),
+        blank=True,
+        help_text=_("The words of the source about this record, quoted exactly."),
     )
     attests_on = PartialDateField(
-        "attests on",
+        _("attests on"),
         blank=True,
-        help_text="The date the source speaks of. A status it shows holding that day is "
-        "known up to that day.",
+        help_text=_(
+            "The date the source speaks of. A status it shows holding that day is "
+            "known up to that day."
+        ),
     )
     contradicts = models.BooleanField(
-        "contradicts the record",
+        _("contradicts the record"),
         default=False,
-        help_text="The source states something else than the record does.",
+        help_text=_("The source states something else than the record does."),
     )
     states_instead = models.CharField(
+        _("states instead"),
         max_length=300,
         blank=True,
-        help_text="What the source states instead, when it contradicts the record: "
-        "“observer since 2005”.",
+        help_text=_(
+            "What the source states instead, when it contradicts the record: “observer since 2005”."
+        ),
     )
 
-    organization = _cited_record("organization")
-    organization_name = _cited_record("organization_name")
-    membership = _cited_record("membership")
-    person = _cited_record("person")
-    position = _cited_record("position")
-    meeting = _cited_record("meeting")
-    participant = _cited_record("participant")
-    outcome = _cited_record("outcome")
-    decision = _cited_record("decision")
-    agreement = _cited_record("agreement")
-    party = _cited_record("party")
-    event = _cited_record("event")
-    follow_up = _cited_record("follow_up")
+    organization = _cited_record("organization", _("organization"))
+    organization_name = _cited_record("organization_name", _("organization name"))
+    membership = _cited_record("membership", _("membership"))
+    person = _cited_record("person", _("person"))
+    position = _cited_record("position", _("position"))
+    meeting = _cited_record("meeting", _("meeting"))
+    participant = _cited_record("participant", _("participant"))
+    outcome = _cited_record("outcome", _("outcome"))
+    decision = _cited_record("decision", _("decision"))
+    agreement = _cited_record("agreement", _("agreement"))
+    party = _cited_record("party", _("party"))
+    event = _cited_record("event", _("event"))
+    follow_up = _cited_record("follow_up", _("follow up"))
 
     objects = CitationQuerySet.as_manager()
 
@@ -287,6 +309,8 @@ class Citation(Record):
 
     class Meta:
         ordering = ["pk"]  # as entered: a record's first citation is the one it began with
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         constraints = [
             models.CheckConstraint(
                 condition=_exactly_one_of(list(CITED_RECORDS)), name="citation_cites_one_record"
@@ -294,7 +318,10 @@ class Citation(Record):
         ]
 
     def __str__(self):
-        return f"{self.source or 'No source'}, on {self.cited_record}"
+        return gettext("%(source)s, on %(record)s") % {
+            "source": self.source or gettext("No source"),
+            "record": self.cited_record,
+        }
 
     def save(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Citation)):
@@ -380,11 +407,13 @@ class Citation(Record):
             and self.source.text
             and not self.source.contains_passage(self.passage)
         ):
-            errors["passage"] = f"These words do not occur in “{self.source}”. Quote it exactly."
+            errors["passage"] = gettext(
+                "These words do not occur in “%(source)s”. Quote it exactly."
+            ) % {"source": self.source}
         if self.contradicts and not self.states_instead.strip():
-            errors["states_instead"] = "Say what the source states instead of the record."
+            errors["states_instead"] = gettext("Say what the source states instead of the record.")
         if self.states_instead.strip() and not self.contradicts:
-            errors["contradicts"] = (
+            errors["contradicts"] = gettext(
                 "Mark the citation as contradicting the record, or leave out what it "
                 "states instead."
             )
@@ -440,13 +469,14 @@ def citations_by_source(cited):
 class Country(Record):
     """An ISO 3166-1 country; the list comes from pycountry, through a migration."""
 
-    code = models.CharField("ISO code", max_length=2, unique=True)
-    alpha_3 = models.CharField(max_length=3, unique=True)
-    name = models.CharField(max_length=100)
-    official_name = models.CharField(max_length=200, blank=True)
+    code = models.CharField(_("ISO code"), max_length=2, unique=True)
+    alpha_3 = models.CharField(_("alpha 3"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    official_name = models.CharField(_("official name"), max_length=200, blank=True)
     other_names = models.TextField(
+        _("other names"),
         blank=True,
-        help_text="The names it also goes by in reports, one a line: Russia, U.S.",
+        help_text=_("The names it also goes by in reports, one a line: Russia, U.S."),
     )
 
     natural_key_fields = ("code",)
@@ -455,7 +485,8 @@ class Country(Record):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
 
     def __str__(self):
         return self.name
@@ -468,9 +499,9 @@ class Country(Record):
 class Topic(Record):
     """A subject shared by meetings and agreements: terrorism, drug trafficking…"""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
 
     natural_key_fields = ("slug",)
 
@@ -478,21 +509,23 @@ class Topic(Record):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
     def __str__(self):
         return self.name
 
 
 class OrganizationKind(models.TextChoices):
-    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organization"
-    PERMANENT_BODY = "permanent_body", "Permanent body of an organization"
-    SECRETARIAT = "secretariat", "Secretariat"
-    NATIONAL_AGENCY = "national_agency", "National agency"
-    MINISTRY = "ministry", "Ministry"
-    GOVERNMENT = "government", "Government"
-    DIPLOMATIC_MISSION = "diplomatic_mission", "Diplomatic mission"
-    NON_GOVERNMENTAL = "non_governmental", "Non-governmental organization"
-    OTHER = "other", "Other"
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
+    PERMANENT_BODY = "permanent_body", _("Permanent body of an organization")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    NATIONAL_AGENCY = "national_agency", _("National agency")
+    MINISTRY = "ministry", _("Ministry")
+    GOVERNMENT = "government", _("Government")
+    DIPLOMATIC_MISSION = "diplomatic_mission", _("Diplomatic mission")
+    NON_GOVERNMENTAL = "non_governmental", _("Non-governmental organization")
+    OTHER = "other", _("Other")
 
 
 class OrganizationQuerySet(RecordQuerySet):
@@ -516,19 +549,24 @@ class OrganizationQuerySet(RecordQuerySet):
 class Organization(Cited, Record):
     Kind = OrganizationKind
 
-    name = models.CharField(max_length=300)
-    acronym = models.CharField(max_length=50, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     slug = models.SlugField(
-        max_length=100, unique=True, blank=True, help_text="Made from the acronym when blank."
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the acronym when blank."),
     )
-    kind = models.CharField(max_length=30, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
-        help_text="The organization this one belongs to: RATS-SCO belongs to SCO.",
+        help_text=_("The organization this one belongs to: RATS-SCO belongs to SCO."),
+        verbose_name=_("parent"),
     )
     home_country = models.ForeignKey(
         Country,
@@ -536,7 +574,8 @@ class Organization(Cited, Record):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The country it belongs to, if it is national (an agency, a mission).",
+        help_text=_("The country it belongs to, if it is national (an agency, a mission)."),
+        verbose_name=_("home country"),
     )
     accredited_to = models.ForeignKey(
         Country,
@@ -544,11 +583,14 @@ class Organization(Cited, Record):
         null=True,
         blank=True,
         related_name="+",
-        help_text="For a diplomatic mission: the country it is accredited to.",
+        help_text=_("For a diplomatic mission: the country it is accredited to."),
+        verbose_name=_("accredited to"),
     )
-    seat = models.CharField(max_length=100, blank=True, help_text="The city it sits in.")
-    founded = PartialDateField(blank=True)
-    description = models.TextField(blank=True)
+    seat = models.CharField(
+        _("seat"), max_length=100, blank=True, help_text=_("The city it sits in.")
+    )
+    founded = PartialDateField(_("founded"), blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     objects = OrganizationQuerySet.as_manager()
     natural_key_fields = ("slug",)
@@ -557,6 +599,8 @@ class Organization(Cited, Record):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
@@ -594,7 +638,9 @@ class Organization(Cited, Record):
         ancestor = self.parent
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "An organization cannot sit inside itself."})
+                raise ValidationError(
+                    {"parent": gettext("An organization cannot sit inside itself.")}
+                )
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
@@ -603,10 +649,15 @@ class OrganizationName(Cited, Record):
     """Another name an organization goes by: a full name, a translation, an old name."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="other_names"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="other_names",
+        verbose_name=_("organization"),
     )
-    name = models.CharField(max_length=300)
-    note = models.CharField(max_length=200, blank=True, help_text="Language, period or usage.")
+    name = models.CharField(_("name"), max_length=300)
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("Language, period or usage.")
+    )
 
     natural_key_fields = ("organization__slug", "name")
 
@@ -614,6 +665,8 @@ class OrganizationName(Cited, Record):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("organization name")
+        verbose_name_plural = _("organization names")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"], name="organization_name_unique"
@@ -669,26 +722,28 @@ class PeriodQuerySet(RecordQuerySet):
 class Period(models.Model):
     """Something that held from a start to an end, either of which may be partial or unknown."""
 
-    start = PartialDateField(blank=True)
-    end = PartialDateField(blank=True, help_text="The day it ended. Blank: not ended, or unknown.")
+    start = PartialDateField(_("start"), blank=True)
+    end = PartialDateField(
+        _("end"), blank=True, help_text=_("The day it ended. Blank: not ended, or unknown.")
+    )
     ended = models.BooleanField(
-        "has ended (date unknown)",
+        _("has ended (date unknown)"),
         default=False,
-        help_text="It is over, but the source does not say when: an unnamed predecessor's term.",
+        help_text=_("It is over, but the source does not say when: an unnamed predecessor's term."),
     )
     # Both derived from the citations that support it (refresh_attestations): when the
     # start is unknown, it counts from the first; it is known up to the last.
     attested = PartialDateField(
-        "first attested on",
+        _("first attested on"),
         blank=True,
         editable=False,
-        help_text="The earliest date a supporting citation attests.",
+        help_text=_("The earliest date a supporting citation attests."),
     )
     last_attested = PartialDateField(
-        "last attested on",
+        _("last attested on"),
         blank=True,
         editable=False,
-        help_text="The latest date a supporting citation attests.",
+        help_text=_("The latest date a supporting citation attests."),
     )
 
     objects = PeriodQuerySet.as_manager()
@@ -773,33 +828,37 @@ class Period(models.Model):
         if not self.dates_are_valid():
             return
         if self.start and self.end and self.end.last < self.start.first:
-            raise ValidationError({"end": "The end comes before the start."})
+            raise ValidationError({"end": gettext("The end comes before the start.")})
         if self.last_attested and self.end and self.end.last <= self.last_attested.first:
             raise ValidationError(
-                {"end": "The end comes before the last date a source attests it on."}
+                {"end": gettext("The end comes before the last date a source attests it on.")}
             )
 
     @property
     def period_display(self):
-        start = str(self.start) if self.start else "unknown start"
+        start = str(self.start) if self.start else gettext("unknown start")
         if self.end:
             end = str(self.end)
         elif self.ended:
-            end = "ended, date unknown"
+            end = gettext("ended, date unknown")
         else:
-            end = "…" if self.start else "no end known"
+            end = "…" if self.start else gettext("no end known")
         if not self.start and not self.end and self.attested:
-            attested = str(self.attested)
+            dates = {"first": self.attested, "last": self.last_attested}
             if self.last_attested and self.last_attested != self.attested:
-                attested += f" to {self.last_attested}"
-            return f"attested {attested}" + (", since ended" if self.ended else "")
+                if self.ended:
+                    return gettext("attested %(first)s to %(last)s, since ended") % dates
+                return gettext("attested %(first)s to %(last)s") % dates
+            if self.ended:
+                return gettext("attested %(first)s, since ended") % dates
+            return gettext("attested %(first)s") % dates
         return f"{start} – {end}"
 
 
 class MembershipStatus(models.TextChoices):
-    MEMBER = "member", "Member"
-    OBSERVER = "observer", "Observer"
-    DIALOGUE_PARTNER = "dialogue_partner", "Dialogue partner"
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    DIALOGUE_PARTNER = "dialogue_partner", _("Dialogue partner")
 
 
 class Membership(Cited, Period, Record):
@@ -812,11 +871,19 @@ class Membership(Cited, Period, Record):
     Status = MembershipStatus
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="memberships")
-    status = models.CharField(max_length=30, choices=Status)
-    note = models.CharField(max_length=300, blank=True)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("country"),
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = PeriodQuerySet.as_manager()
     natural_key_fields = ("organization__slug", "country__code", "status", "start")
@@ -825,6 +892,8 @@ class Membership(Cited, Period, Record):
 
     class Meta:
         ordering = ["organization", "status", "country__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             *Period.Meta.constraints,
             models.CheckConstraint(
@@ -839,7 +908,11 @@ class Membership(Cited, Period, Record):
 
     def __str__(self):
         status = self.get_status_display().lower()
-        return f"{self.country} — {status} of {self.organization.short_name}"
+        return gettext("%(country)s — %(status)s of %(organization)s") % {
+            "country": self.country,
+            "status": status,
+            "organization": self.organization.short_name,
+        }
 
     @property
     def summary(self):
@@ -861,23 +934,37 @@ def first_overlap(memberships):
 
 
 def overlap_message(one, other):
-    return (
-        f"{one.country} cannot be {one.get_status_display().lower()} ({one.period_display}) "
-        f"while it is also {other.get_status_display().lower()} ({other.period_display}) "
-        f"of {one.organization.short_name}: give the earlier status an end date."
-    )
+    return gettext(
+        "%(country)s cannot be %(status)s (%(period)s) while it is also %(other_status)s "
+        "(%(other_period)s) of %(organization)s: give the earlier status an end date."
+    ) % {
+        "country": one.country,
+        "status": one.get_status_display().lower(),
+        "period": one.period_display,
+        "other_status": other.get_status_display().lower(),
+        "other_period": other.period_display,
+        "organization": one.organization.short_name,
+    }
 
 
 class Person(Cited, Record):
-    honorific = models.CharField(max_length=50, blank=True, help_text="H.E., Mr., Dr.…")
-    name = models.CharField(max_length=200)
+    honorific = models.CharField(
+        _("honorific"), max_length=50, blank=True, help_text=_("H.E., Mr., Dr.…")
+    )
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
-        max_length=100, unique=True, blank=True, help_text="Made from the name when blank."
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the name when blank."),
     )
     other_names = models.TextField(
-        blank=True, help_text="Other spellings and forms of the name, one a line."
+        _("other names"),
+        blank=True,
+        help_text=_("Other spellings and forms of the name, one a line."),
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note"), blank=True)
 
     natural_key_fields = ("slug",)
 
@@ -885,7 +972,8 @@ class Person(Cited, Record):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
     def __str__(self):
         return self.display_name(self.honorific, self.name)
@@ -906,9 +994,12 @@ class Person(Cited, Record):
 class Position(Cited, Period, Record):
     """A post held in an organization over a period; the holder may be unknown."""
 
-    title = models.CharField(max_length=300)
+    title = models.CharField(_("title"), max_length=300)
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="positions"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="positions",
+        verbose_name=_("organization"),
     )
     holder = models.ForeignKey(
         Person,
@@ -916,9 +1007,10 @@ class Position(Cited, Period, Record):
         null=True,
         blank=True,
         related_name="positions",
-        help_text="Leave blank when the source does not name the holder.",
+        help_text=_("Leave blank when the source does not name the holder."),
+        verbose_name=_("holder"),
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = PeriodQuerySet.as_manager()
     natural_key_fields = ("organization__slug", "title", "holder__slug", "attested")
@@ -927,6 +1019,8 @@ class Position(Cited, Period, Record):
 
     class Meta:
         ordering = ["organization", "title", "start_first", "attested_first"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
         constraints = [*Period.Meta.constraints]
 
     def __str__(self):
@@ -934,7 +1028,7 @@ class Position(Cited, Period, Record):
 
     @property
     def holder_display(self):
-        return str(self.holder) if self.holder else "holder not named"
+        return str(self.holder) if self.holder else gettext("holder not named")
 
     @property
     def summary(self):

@@ -1,5 +1,6 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
+from django.utils.translation import gettext
 
 
 def page_or_404(objects, request, size):
@@ -9,5 +10,6 @@ def page_or_404(objects, request, size):
         return paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger):
         raise Http404(
-            f"There is no such page: the list has {paginator.num_pages} page(s)."
+            gettext("There is no such page: the list has %(count)d page(s).")
+            % {"count": paginator.num_pages}
         ) from None

@@ -18,8 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import class_prepared
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-FORMAT_HELP = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2011, 2013-08 or 2013-08-20"
+FORMAT_HELP = _("YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2011, 2013-08 or 2013-08-20")
 _SHAPE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
 
 
@@ -45,18 +48,18 @@ class PartialDate:
         match = _SHAPE.fullmatch(text)
         if not match:
             raise ValidationError(
-                "“%(text)s” is not a date. Write it as " + FORMAT_HELP + ".",
+                gettext("“%(text)s” is not a date. Write it as %(format)s."),
                 code="invalid_partial_date",
-                params={"text": text},
+                params={"text": text, "format": FORMAT_HELP},
             )
         year = int(match["year"])
         month = int(match["month"]) if match["month"] else None
         day = int(match["day"]) if match["day"] else None
         if year < 1:
-            raise ValidationError("There is no year 0000.", code="invalid_partial_date")
+            raise ValidationError(gettext("There is no year 0000."), code="invalid_partial_date")
         if month is not None and not 1 <= month <= 12:
             raise ValidationError(
-                "“%(text)s” has no month %(month)02d: months run from 01 to 12.",
+                gettext("“%(text)s” has no month %(month)02d: months run from 01 to 12."),
                 code="invalid_partial_date",
                 params={"text": text, "month": month},
             )
@@ -64,9 +67,9 @@ class PartialDate:
             days_in_month = calendar.monthrange(year, month)[1]
             if not 1 <= day <= days_in_month:
                 raise ValidationError(
-                    "%(month_name)s %(year)d has no day %(day)d.",
+                    gettext("%(month_name)s %(year)d has no day %(day)d."),
                     code="invalid_partial_date",
-                    params={"month_name": calendar.month_name[month], "year": year, "day": day},
+                    params={"month_name": MONTHS[month], "year": year, "day": day},
                 )
         return cls(year, month, day)
 
@@ -106,9 +109,9 @@ class PartialDate:
     def __str__(self):
         """Shown at its precision: "2011", "August 2013", "20 August 2013"."""
         if self.day is not None:
-            return f"{self.day} {calendar.month_name[self.month]} {self.year}"
+            return f"{self.day} {MONTHS[self.month]} {self.year}"
         if self.month is not None:
-            return f"{calendar.month_name[self.month]} {self.year}"
+            return f"{MONTHS[self.month]} {self.year}"
         return str(self.year)
 
     def sort_key(self):

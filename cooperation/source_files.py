@@ -16,6 +16,7 @@ import docx
 import pypdf
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from docx.table import Table
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -41,13 +42,21 @@ def text_of(upload):
     reader = READERS.get(PurePosixPath(name).suffix.lower())
     if reader is None:
         raise ValidationError(
-            f"“{name}” is not a .txt, .docx or .pdf file: upload one of those, or paste the text.",
+            _(
+                "“%(name)s” is not a .txt, .docx or .pdf file: upload one of those, "
+                "or paste the text."
+            )
+            % {"name": name},
             code="file_kind",
         )
     if upload.size > MAX_SIZE:
         raise ValidationError(
-            f"“{name}” is {filesizeformat(upload.size)}: a file can be "
-            f"{filesizeformat(MAX_SIZE)} at most. Paste its text instead.",
+            _("“%(name)s” is %(size)s: a file can be %(max_size)s at most. Paste its text instead.")
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "max_size": filesizeformat(MAX_SIZE),
+            },
             code="file_size",
         )
     upload.seek(0)
@@ -56,15 +65,14 @@ def text_of(upload):
     # PostgreSQL refuses text with a null character in it; a PDF's text can hold one.
     text = reader(name, content).replace("\x00", "").replace("\r\n", "\n").strip()
     if not text:
-        raise ValidationError(
-            f"“{name}” has no text in it"
-            + (
-                " that can be read: it may be a scanned image. Paste its text instead."
-                if name.lower().endswith(".pdf")
-                else "."
-            ),
-            code="file_without_text",
-        )
+        if name.lower().endswith(".pdf"):
+            message = _(
+                "“%(name)s” has no text in it that can be read: it may be a scanned image. "
+                "Paste its text instead."
+            )
+        else:
+            message = _("“%(name)s” has no text in it.")
+        raise ValidationError(message % {"name": name}, code="file_without_text")
     return text
 
 
@@ -76,20 +84,27 @@ def plain_text(name, content):
             return content.decode("utf-16")
         except UnicodeDecodeError:
             raise ValidationError(
-                f"“{name}” is not readable text: it says it is UTF-16 but is not.",
+                _("“%(name)s” is not readable text: it says it is UTF-16 but is not.")
+                % {"name": name},
                 code="file_not_text",
             ) from None
-    named = {PDF_HEADER: "a PDF", ZIP_HEADER: "a Word (.docx) or other zip"}
-    for header, kind in named.items():
+    named = {
+        PDF_HEADER: _(
+            "“%(name)s” is a PDF file, not plain text: give it the right name "
+            "(.pdf, .docx) and upload it again."
+        ),
+        ZIP_HEADER: _(
+            "“%(name)s” is a Word (.docx) or other zip file, not plain text: give it the right "
+            "name (.pdf, .docx) and upload it again."
+        ),
+    }
+    for header, message in named.items():
         if content.startswith(header):
-            raise ValidationError(
-                f"“{name}” is {kind} file, not plain text: give it the right name "
-                "(.pdf, .docx) and upload it again.",
-                code="file_kind_mismatch",
-            )
+            raise ValidationError(message % {"name": name}, code="file_kind_mismatch")
     if b"\x00" in content:
         raise ValidationError(
-            f"“{name}” is not plain text: it holds binary data.", code="file_not_text"
+            _("“%(name)s” is not plain text: it holds binary data.") % {"name": name},
+            code="file_not_text",
         )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -97,7 +112,8 @@ def plain_text(name, content):
         except UnicodeDecodeError:
             continue
     raise ValidationError(
-        f"“{name}” is not readable text: save it as UTF-8 and upload it again.",
+        _("“%(name)s” is not readable text: save it as UTF-8 and upload it again.")
+        % {"name": name},
         code="file_not_text",
     )
 
@@ -107,13 +123,19 @@ def word_text(name, content):
     line, in the order they come in the document."""
     if content.startswith(OLD_WORD_HEADER):
         raise ValidationError(
-            f"“{name}” is an older Word (.doc) file: save it as .docx in Word and upload "
-            "that, or paste its text.",
+            _(
+                "“%(name)s” is an older Word (.doc) file: save it as .docx in Word and upload "
+                "that, or paste its text."
+            )
+            % {"name": name},
             code="file_kind_mismatch",
         )
     damaged = ValidationError(
-        f"“{name}” could not be read as a Word document: it may be damaged, or not a "
-        ".docx file. Open it in Word and save it as .docx again, or paste its text.",
+        _(
+            "“%(name)s” could not be read as a Word document: it may be damaged, or not a "
+            ".docx file. Open it in Word and save it as .docx again, or paste its text."
+        )
+        % {"name": name},
         code="file_damaged",
     )
     if not content.startswith(ZIP_HEADER):
@@ -125,8 +147,8 @@ def word_text(name, content):
         raise damaged from None
     if unpacked > MAX_UNPACKED_SIZE:
         raise ValidationError(
-            f"“{name}” unpacks to {filesizeformat(unpacked)}, more than a document holds: "
-            "paste its text instead.",
+            _("“%(name)s” unpacks to %(size)s, more than a document holds: paste its text instead.")
+            % {"name": name, "size": filesizeformat(unpacked)},
             code="file_size",
         )
     try:
@@ -166,7 +188,8 @@ def pdf_text(name, content):
     restricts printing or copying (no password to open it) is read too."""
     if PDF_HEADER not in content[:1024]:
         raise ValidationError(
-            f"“{name}” is not a PDF file: check that it is the file you meant to upload.",
+            _("“%(name)s” is not a PDF file: check that it is the file you meant to upload.")
+            % {"name": name},
             code="file_kind_mismatch",
         )
     try:
@@ -179,16 +202,22 @@ def pdf_text(name, content):
         # DependencyError: encrypted with AES, which pypdf decrypts only with the
         # cryptography package, not installed.
         raise ValidationError(
-            f"“{name}” is encrypted or protected by a password: save a copy without a "
-            "password or encryption, or paste its text.",
+            _(
+                "“%(name)s” is encrypted or protected by a password: save a copy without a "
+                "password or encryption, or paste its text."
+            )
+            % {"name": name},
             code="file_encrypted",
         ) from None
     # As for Word documents: a damaged PDF fails in pypdf in many ways.
     except Exception:
         logger.info("Unreadable PDF uploaded: %s", name, exc_info=True)
         raise ValidationError(
-            f"“{name}” could not be read as a PDF: it may be damaged. Open it and save "
-            "it again as PDF, or paste its text.",
+            _(
+                "“%(name)s” could not be read as a PDF: it may be damaged. Open it and save "
+                "it again as PDF, or paste its text."
+            )
+            % {"name": name},
             code="file_damaged",
         ) from None
 

@@ -18,6 +18,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_safe
@@ -91,7 +92,7 @@ def server_error(request):
 
 def edit_conflict(request, target=None):
     """django-concurrency's 409 handler, for a conflict that got past the form's check."""
-    context = {"record": target, "model_name": target._meta.verbose_name if target else "record"}
+    context = {"record": target, "model_name": target._meta.verbose_name if target else _("record")}
     return render(request, "409.html", context, status=409)
 
 
@@ -220,7 +221,7 @@ def organization_detail(request, slug):
         # meetings (see cooperation/organization_page.py).
         "parts": organization_page.parts(organization, as_of_form.cleaned_data["as_of"]),
         "citations": citations_by_source(
-            [("The organization", organization)]
+            [(_("The organization"), organization)]
             + [(str(m), m) for m in memberships]
             + [(str(p), p) for p in positions]
         ),
@@ -278,20 +279,36 @@ def organization_brief(request, slug):
 
 def member_columns(day):
     """The columns of the export of an organization's countries on `day`."""
+    # In the language of the request, read now: the rows of a CSV file are written as
+    # it streams out.
+    presumed, known = _("presumed"), _("known")
     return [
-        exports.Column("Country", lambda membership: membership.country.name),
-        exports.Column("Country code", lambda membership: membership.country.code),
-        exports.Column("Status", lambda membership: membership.get_status_display()),
-        exports.Column("On day", lambda membership: day),
+        exports.Column(_("Country"), lambda membership: membership.country.name),
+        exports.Column(_("Country code"), lambda membership: membership.country.code),
+        exports.Column(_("Status"), lambda membership: membership.get_status_display()),
+        exports.Column(_("On day"), lambda membership: day),
         exports.Column(
-            "Certainty", lambda membership: "presumed" if membership.presumed else "known"
+            _("Certainty"), lambda membership: presumed if membership.presumed else known
         ),
         *exports.partial_date_columns(
-            "Last confirmed", lambda membership: membership.last_confirmed
+            _("Last confirmed"),
+            lambda membership: membership.last_confirmed,
+            first=_("Last confirmed: first day"),
+            last=_("Last confirmed: last day"),
         ),
-        *exports.partial_date_columns("Start", lambda membership: membership.start),
-        *exports.partial_date_columns("End", lambda membership: membership.end),
-        exports.Column("Sources", sources_named),
+        *exports.partial_date_columns(
+            _("Start"),
+            lambda membership: membership.start,
+            first=_("Start: first day"),
+            last=_("Start: last day"),
+        ),
+        *exports.partial_date_columns(
+            _("End"),
+            lambda membership: membership.end,
+            first=_("End: first day"),
+            last=_("End: last day"),
+        ),
+        exports.Column(_("Sources"), sources_named),
     ]
 
 
@@ -437,28 +454,55 @@ def person_detail(request, slug):
     return render(request, "cooperation/person_detail.html", context)
 
 
-def certainty_on_the_day(position):
+def certainty_words():
+    """How the person's page says a post on its day: {"not held": …, "presumed": …,
+    "known": …}, in the language of the request (read before a CSV file streams out)."""
+    return {"not held": _("not held"), "presumed": _("presumed"), "known": _("known")}
+
+
+def certainty_on_the_day(position, words=None):
     """A post on the page's day, in words, as the person's page says it."""
+    words = words or certainty_words()
     if not position.held:
-        return "not held"
-    return "presumed" if position.presumed else "known"
+        return words["not held"]
+    return words["presumed"] if position.presumed else words["known"]
 
 
 def post_columns(request, day):
     """The columns of the export of a person's posts, with what is known of each on `day`."""
+    words = certainty_words()
     return [
-        exports.Column("Post", lambda position: position.title),
-        exports.Column("Organization", lambda position: position.organization.name),
+        exports.Column(_("Post"), lambda position: position.title),
+        exports.Column(_("Organization"), lambda position: position.organization.name),
         exports.link_column(
-            request, "Organization page", lambda position: position.organization.get_absolute_url()
+            request,
+            _("Organization page"),
+            lambda position: position.organization.get_absolute_url(),
         ),
-        exports.Column("On day", lambda position: day),
-        exports.Column("Certainty", certainty_on_the_day),
-        *exports.partial_date_columns("Last confirmed", lambda position: position.last_confirmed),
-        *exports.partial_date_columns("Start", lambda position: position.start),
-        *exports.partial_date_columns("End", lambda position: position.end),
-        exports.Column("Ended, date unknown", lambda position: position.ended and not position.end),
-        exports.Column("Sources", sources_named),
+        exports.Column(_("On day"), lambda position: day),
+        exports.Column(_("Certainty"), lambda position: certainty_on_the_day(position, words)),
+        *exports.partial_date_columns(
+            _("Last confirmed"),
+            lambda position: position.last_confirmed,
+            first=_("Last confirmed: first day"),
+            last=_("Last confirmed: last day"),
+        ),
+        *exports.partial_date_columns(
+            _("Start"),
+            lambda position: position.start,
+            first=_("Start: first day"),
+            last=_("Start: last day"),
+        ),
+        *exports.partial_date_columns(
+            _("End"),
+            lambda position: position.end,
+            first=_("End: first day"),
+            last=_("End: last day"),
+        ),
+        exports.Column(
+            _("Ended, date unknown"), lambda position: position.ended and not position.end
+        ),
+        exports.Column(_("Sources"), sources_named),
     ]
 
 
@@ -486,9 +530,9 @@ def source_file(request, pk):
     """A source's original file, as it was uploaded, from wherever the storage keeps it."""
     source = get_object_or_404(Source, pk=pk)
     if not source.file:
-        raise Http404("This source has no file kept.")
+        raise Http404(_("This source has no file kept."))
     try:
         kept = source.file.storage.open(source.file.name, "rb")
     except FileNotFoundError:
-        raise Http404("This source's file is missing from the storage.") from None
+        raise Http404(_("This source's file is missing from the storage.")) from None
     return FileResponse(kept, as_attachment=True, filename=source.file_name)

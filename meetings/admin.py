@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin_base import (
     CitationInline,
@@ -27,7 +29,9 @@ class ParticipantForm(RecordForm):
             organization.required = False
             # The box was drawn as required when the field was made: let it be cleared.
             getattr(organization.widget, "widget", organization.widget).is_required = False
-            organization.help_text = "Whom they represented. Blank: the organization of the post."
+            organization.help_text = gettext(
+                "Whom they represented. Blank: the organization of the post."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -38,7 +42,7 @@ class ParticipantForm(RecordForm):
             if position is not None:
                 cleaned["organization"] = position.organization
             else:
-                self.add_error("organization", "Which organization did they represent?")
+                self.add_error("organization", gettext("Which organization did they represent?"))
         return cleaned
 
 
@@ -95,8 +99,8 @@ class DecisionInline(CitedInline, admin.TabularInline):
         "position__holder",
     ]
     fields = ["membership", "position", "change", "source", "passage"]
-    verbose_name = "membership or post decided here"
-    verbose_name_plural = "memberships and posts decided here"
+    verbose_name = _("membership or post decided here")
+    verbose_name_plural = _("memberships and posts decided here")
 
 
 @admin.register(Meeting)
@@ -117,7 +121,7 @@ class MeetingAdmin(EntryForms, RecordAdmin):
     ordering = ["-date_first", "-date_last", "title"]
     fieldsets = [
         (None, {"fields": ["title", "date", "kind", "city", "country"]}),
-        ("What about", {"fields": ["purpose", "topics", "summary"]}),
+        (_("What about"), {"fields": ["purpose", "topics", "summary"]}),
     ]
     inlines = [CitationInline, ParticipantInline, OutcomeInline, DecisionInline]
 

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from cooperation.filters import (
     DayRangeWidget,
@@ -17,14 +18,14 @@ from meetings.models import Meeting, Participant
 # what it sorts by: a column, or a key meeting_list's queryset annotates, see
 # meetings.views.with_results). Participants and what came of it sort by how many.
 SORT_COLUMNS = [
-    ("date", "Date", "date_first"),
-    ("title", "Meeting", "title"),
-    ("place", "Place", "place_key"),
-    ("participants", "Participants", "participant_count"),
-    ("topics", "Topics", "first_topic"),
-    ("outcomes", "Outcomes", "outcome_count"),
-    ("agreements", "Agreements moved", "agreements_moved"),
-    ("follow_ups", "Follow-ups created", "follow_ups_created"),
+    ("date", _("Date"), "date_first"),
+    ("title", _("Meeting"), "title"),
+    ("place", _("Place"), "place_key"),
+    ("participants", _("Participants"), "participant_count"),
+    ("topics", _("Topics"), "first_topic"),
+    ("outcomes", _("Outcomes"), "outcome_count"),
+    ("agreements", _("Agreements moved"), "agreements_moved"),
+    ("follow_ups", _("Follow-ups created"), "follow_ups_created"),
 ]
 # Numbers, right-aligned and read as such.
 NUMERIC_COLUMNS = {"outcomes", "agreements", "follow_ups"}
@@ -32,25 +33,25 @@ NUMERIC_COLUMNS = {"outcomes", "agreements", "follow_ups"}
 
 class MeetingFilter(django_filters.FilterSet):
     date = django_filters.DateFromToRangeFilter(
-        label="Between",
+        label=_("Between"),
         method="between",
-        widget=DayRangeWidget(names=("Between, from", "Between, until")),
-        help_text="Meetings that certainly fell between these days.",
+        widget=DayRangeWidget(names=(_("Between, from"), _("Between, until"))),
+        help_text=_("Meetings that certainly fell between these days."),
     )
-    place = FreeTextFilter(label="Place", method="at_place", help_text="City or country.")
-    organization = OrganizationFilter(label="Organization", method="with_organization")
-    only_itself = OnlyItselfFilter(label="Only that organization itself, not its bodies")
-    person = PersonFilter(label="Person", method="with_person")
+    place = FreeTextFilter(label=_("Place"), method="at_place", help_text=_("City or country."))
+    organization = OrganizationFilter(label=_("Organization"), method="with_organization")
+    only_itself = OnlyItselfFilter(label=_("Only that organization itself, not its bodies"))
+    person = PersonFilter(label=_("Person"), method="with_person")
     topic = django_filters.ModelChoiceFilter(
-        label="Topic",
+        label=_("Topic"),
         queryset=Topic.objects.all(),
         to_field_name="slug",
         field_name="topics",
-        empty_label="Any topic",
+        empty_label=_("Any topic"),
     )
     sort = NullsLastOrderingFilter(
-        fields=[(key, parameter) for parameter, _, key in SORT_COLUMNS],
-        field_labels={key: heading for _, heading, key in SORT_COLUMNS},
+        fields=[(key, parameter) for parameter, _heading, key in SORT_COLUMNS],
+        field_labels={key: heading for _parameter, heading, key in SORT_COLUMNS},
         # The latest first unless asked otherwise.
         default=["-date_first", "-date_last", "title"],
     )

@@ -4,6 +4,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import (
@@ -21,13 +23,13 @@ from cooperation.partial_dates import PartialDate, PartialDateField
 
 
 class MeetingKind(models.TextChoices):
-    MEETING = "meeting", "Meeting"
-    COURTESY_CALL = "courtesy_call", "Courtesy call"
-    VISIT = "visit", "Visit"
-    NEGOTIATION = "negotiation", "Negotiation round"
-    CONFERENCE = "conference", "Conference"
-    CALL = "call", "Call or video call"
-    OTHER = "other", "Other"
+    MEETING = "meeting", _("Meeting")
+    COURTESY_CALL = "courtesy_call", _("Courtesy call")
+    VISIT = "visit", _("Visit")
+    NEGOTIATION = "negotiation", _("Negotiation round")
+    CONFERENCE = "conference", _("Conference")
+    CALL = "call", _("Call or video call")
+    OTHER = "other", _("Other")
 
 
 class MeetingQuerySet(RecordQuerySet):
@@ -41,16 +43,29 @@ class MeetingQuerySet(RecordQuerySet):
 class Meeting(Cited, Record):
     Kind = MeetingKind
 
-    title = models.CharField(max_length=300, help_text="A short line that says who met whom.")
-    date = PartialDateField()
-    kind = models.CharField(max_length=30, choices=Kind, default=Kind.MEETING)
-    city = models.CharField(max_length=100, blank=True)
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+    title = models.CharField(
+        max_length=300,
+        help_text=_("A short line that says who met whom."),
+        verbose_name=_("title"),
     )
-    purpose = models.TextField(blank=True)
-    summary = models.TextField(blank=True)
-    topics = models.ManyToManyField(Topic, blank=True, related_name="meetings")
+    date = PartialDateField(verbose_name=_("date"))
+    kind = models.CharField(
+        max_length=30, choices=Kind, default=Kind.MEETING, verbose_name=_("kind")
+    )
+    city = models.CharField(max_length=100, blank=True, verbose_name=_("city"))
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("country"),
+    )
+    purpose = models.TextField(blank=True, verbose_name=_("purpose"))
+    summary = models.TextField(blank=True, verbose_name=_("summary"))
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="meetings", verbose_name=_("topics")
+    )
 
     objects = MeetingQuerySet.as_manager()
     natural_key_fields = ("date", "title")
@@ -58,6 +73,8 @@ class Meeting(Cited, Record):
     history = HistoricalRecords(m2m_fields=["topics"])
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["-date_first", "-date_last", "title"]
         constraints = [
             models.CheckConstraint(
@@ -88,15 +105,22 @@ class Meeting(Cited, Record):
         return ", ".join(str(part) for part in (self.city, self.country) if part)
 
 
-PERSON_OR_POST = "Name the person, or the post they held when the name is unknown."
+PERSON_OR_POST = _("Name the person, or the post they held when the name is unknown.")
 
 
 class Participant(Cited, Record):
     """Someone at a meeting: a named person, or the unnamed holder of a post."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="participants", verbose_name=_("meeting")
+    )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="participations"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("person"),
     )
     position = models.ForeignKey(
         Position,
@@ -104,17 +128,23 @@ class Participant(Cited, Record):
         null=True,
         blank=True,
         related_name="participations",
-        help_text="The post the participant held. Enough alone when the source does not "
-        "name the holder.",
+        help_text=_(
+            "The post the participant held. Enough alone when the source does not name the holder."
+        ),
+        verbose_name=_("position"),
     )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="participations",
-        help_text="The organization the participant represented.",
+        help_text=_("The organization the participant represented."),
+        verbose_name=_("organization"),
     )
     capacity = models.CharField(
-        max_length=300, blank=True, help_text="In what capacity: head of delegation, host…"
+        max_length=300,
+        blank=True,
+        help_text=_("In what capacity: head of delegation, host…"),
+        verbose_name=_("capacity"),
     )
 
     natural_key_fields = (
@@ -128,6 +158,8 @@ class Participant(Cited, Record):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         ordering = ["meeting", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -147,8 +179,8 @@ class Participant(Cited, Record):
         if self.position and self.position.holder:
             return str(self.position.holder)
         if self.position:
-            return f"the {self.position.title} (not named)"
-        return "unknown"
+            return gettext("the %(post)s (not named)") % {"post": self.position.title}
+        return gettext("unknown")
 
     def clean(self):
         super().clean()
@@ -159,15 +191,18 @@ class Participant(Cited, Record):
             and self.position.holder_id != self.person_id
         ):
             raise ValidationError(
-                {"position": f"This post is recorded as held by {self.position.holder}."}
+                {
+                    "position": gettext("This post is recorded as held by %(holder)s.")
+                    % {"holder": self.position.holder}
+                }
             )
 
 
 class OutcomeKind(models.TextChoices):
-    AGREED = "agreed", "Agreed"
-    REQUESTED = "requested", "Requested"
-    COMMITTED = "committed", "Committed"
-    STATED = "stated", "Position stated"
+    AGREED = "agreed", _("Agreed")
+    REQUESTED = "requested", _("Requested")
+    COMMITTED = "committed", _("Committed")
+    STATED = "stated", _("Position stated")
 
 
 class Outcome(Cited, Record):
@@ -176,25 +211,30 @@ class Outcome(Cited, Record):
 
     Kind = OutcomeKind
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcomes")
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.AGREED)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("meeting")
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind, default=Kind.AGREED, verbose_name=_("kind")
+    )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Whose request, commitment or position it is.",
+        help_text=_("Whose request, commitment or position it is."),
+        verbose_name=_("organization"),
     )
-    description = models.TextField()
+    description = models.TextField(verbose_name=_("description"))
 
     natural_key_fields = ("meeting__date", "meeting__title", "description")
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "outcome or statement"
-        verbose_name_plural = "outcomes and statements"
+        verbose_name = _("outcome or statement")
+        verbose_name_plural = _("outcomes and statements")
         ordering = ["meeting", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -207,11 +247,11 @@ class Outcome(Cited, Record):
 
 
 class DecisionChange(models.TextChoices):
-    START = "start", "Start"
-    END = "end", "End"
+    START = "start", pgettext_lazy("the start or the end a meeting decided", "Start")
+    END = "end", pgettext_lazy("the start or the end a meeting decided", "End")
 
 
-ONE_RECORD_DECIDED = "Name the membership or the post it decided: one of them, not both."
+ONE_RECORD_DECIDED = _("Name the membership or the post it decided: one of them, not both.")
 
 
 class DecisionQuerySet(RecordQuerySet):
@@ -240,9 +280,16 @@ class Decision(Cited, Record):
     Change = DecisionChange
 
     # PROTECT: a meeting that decided something is not deleted with its decisions unseen.
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("meeting")
+    )
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
+        Membership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("membership"),
     )
     position = models.ForeignKey(
         Position,
@@ -250,10 +297,13 @@ class Decision(Cited, Record):
         null=True,
         blank=True,
         related_name="decisions",
-        verbose_name="post",
+        verbose_name=_("post"),
     )
     change = models.CharField(
-        max_length=10, choices=Change, help_text="Which of its dates the meeting decided."
+        max_length=10,
+        choices=Change,
+        help_text=_("Which of its dates the meeting decided."),
+        verbose_name=_("change"),
     )
 
     natural_key_fields = (
@@ -272,6 +322,8 @@ class Decision(Cited, Record):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["meeting", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -286,18 +338,24 @@ class Decision(Cited, Record):
             models.UniqueConstraint(
                 fields=["membership", "change"],
                 name="decision_unique_membership_change",
-                violation_error_message="A meeting is already recorded as deciding this "
-                "change of this membership.",
+                violation_error_message=_(
+                    "A meeting is already recorded as deciding this change of this membership."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["position", "change"],
                 name="decision_unique_position_change",
-                violation_error_message="A meeting is already recorded as deciding this "
-                "change of this post.",
+                violation_error_message=_(
+                    "A meeting is already recorded as deciding this change of this post."
+                ),
             ),
         ]
 
     def __str__(self):
+        if self.change == self.Change.START:
+            return gettext("Start of %(decided)s") % {"decided": self.decided}
+        if self.change == self.Change.END:
+            return gettext("End of %(decided)s") % {"decided": self.decided}
         return f"{self.get_change_display()} of {self.decided}"
 
     @property
@@ -310,33 +368,55 @@ class Decision(Cited, Record):
         decided = self.decided
         if decided is None or not decided.dates_are_valid():
             return  # the constraint names what is missing; wrong dates are refused there
-        what = "membership" if isinstance(decided, Membership) else "post"
+        membership = isinstance(decided, Membership)
         if self.change == self.Change.START:
             date = decided.start
             if not date:
-                raise ValidationError(
-                    {"change": f"No start is recorded for this {what}: record its start first."}
-                )
+                if membership:
+                    message = gettext(
+                        "No start is recorded for this membership: record its start first."
+                    )
+                else:
+                    message = gettext("No start is recorded for this post: record its start first.")
+                raise ValidationError({"change": message})
         elif self.change == self.Change.END:
             date = decided.end
             if not date and not decided.ended:
-                raise ValidationError(
-                    {
-                        "change": f"No end is recorded for this {what}: record its end "
+                if membership:
+                    message = gettext(
+                        "No end is recorded for this membership: record its end "
                         "(or mark it as ended) first."
-                    }
-                )
+                    )
+                else:
+                    message = gettext(
+                        "No end is recorded for this post: record its end "
+                        "(or mark it as ended) first."
+                    )
+                raise ValidationError({"change": message})
         else:
             return
         # On a new meeting's page the meeting is not saved yet: read the one the row is on.
         meeting_date = getattr(related_or_none(self, "meeting"), "date", None)
         if date and isinstance(meeting_date, PartialDate) and meeting_date.first > date.last:
-            on = "on" if meeting_date.precision == "day" else "in"
+            on_a_day = meeting_date.precision == "day"
+            if self.change == self.Change.START and on_a_day:
+                message = gettext(
+                    "This meeting was on %(meeting_date)s, after the start it decided (%(date)s)."
+                )
+            elif self.change == self.Change.START:
+                message = gettext(
+                    "This meeting was in %(meeting_date)s, after the start it decided (%(date)s)."
+                )
+            elif on_a_day:
+                message = gettext(
+                    "This meeting was on %(meeting_date)s, after the end it decided (%(date)s)."
+                )
+            else:
+                message = gettext(
+                    "This meeting was in %(meeting_date)s, after the end it decided (%(date)s)."
+                )
             # Not on the meeting field: on the meeting's page the rows do not show it.
-            raise ValidationError(
-                f"This meeting was {on} {meeting_date}, after the "
-                f"{self.get_change_display().lower()} it decided ({date})."
-            )
+            raise ValidationError(message % {"meeting_date": meeting_date, "date": date})
 
 
 def related_or_none(record, name):

@@ -2,6 +2,7 @@
 attended, named in person or as the holder of a post the record names instead."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from cooperation.models import with_sources
 from meetings.models import Participant
@@ -21,5 +22,12 @@ def attended_part(person, as_of):
     return {
         "participations": latest,
         "count": attended.values("meeting").distinct().count(),
-        "cited": [(f"At {p.meeting.title}, {p.meeting.date}", p) for p in latest],
+        "cited": [
+            (
+                _("At %(meeting)s, %(date)s")
+                % {"meeting": p.meeting.title, "date": p.meeting.date},
+                p,
+            )
+            for p in latest
+        ],
     }

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_safe
 
 from cooperation import exports
@@ -57,11 +59,22 @@ def with_results(meetings):
     )
 
 
+# How many outcomes of each kind a meeting had, in words, in the kinds' order.
+OUTCOMES_OF_KIND = {
+    OutcomeKind.AGREED: ngettext_lazy("%(count)d agreed", "%(count)d agreed", "count"),
+    OutcomeKind.REQUESTED: ngettext_lazy("%(count)d requested", "%(count)d requested", "count"),
+    OutcomeKind.COMMITTED: ngettext_lazy("%(count)d committed", "%(count)d committed", "count"),
+    OutcomeKind.STATED: ngettext_lazy(
+        "%(count)d position stated", "%(count)d position stated", "count"
+    ),
+}
+
+
 def outcomes_in_words(meeting):
     """Its outcomes by kind, in the kinds' order: "2 agreed, 1 requested"."""
     counts = Counter(outcome.kind for outcome in meeting.outcomes.all())
     return ", ".join(
-        f"{counts[kind]} {label.lower()}" for kind, label in OutcomeKind.choices if counts[kind]
+        OUTCOMES_OF_KIND[kind] % {"count": counts[kind]} for kind in OutcomeKind if counts[kind]
     )
 
 
@@ -113,27 +126,34 @@ def meeting_list(request):
 def meeting_columns(request):
     """The columns of the meetings list's CSV and Excel exports."""
     return [
-        exports.Column("Id", lambda meeting: meeting.pk),
-        exports.Column("Meeting", lambda meeting: meeting.title),
+        exports.Column(_("Id"), lambda meeting: meeting.pk),
+        exports.Column(_("Meeting"), lambda meeting: meeting.title),
         exports.link_column(request, path=exports.page_of("meetings:meeting_detail")),
-        exports.Column("Kind", lambda meeting: meeting.get_kind_display()),
-        *exports.partial_date_columns("Date", lambda meeting: meeting.date),
-        exports.Column("City", lambda meeting: meeting.city),
-        exports.Column("Country", lambda meeting: meeting.country.name if meeting.country else ""),
+        exports.Column(_("Kind"), lambda meeting: meeting.get_kind_display()),
+        *exports.partial_date_columns(
+            _("Date"),
+            lambda meeting: meeting.date,
+            first=_("Date: first day"),
+            last=_("Date: last day"),
+        ),
+        exports.Column(_("City"), lambda meeting: meeting.city),
         exports.Column(
-            "Participants",
+            _("Country"), lambda meeting: meeting.country.name if meeting.country else ""
+        ),
+        exports.Column(
+            _("Participants"),
             lambda meeting: "; ".join(
                 f"{p.who} ({p.organization.short_name})" for p in meeting.participants.all()
             ),
         ),
         exports.Column(
-            "Topics", lambda meeting: "; ".join(str(topic) for topic in meeting.topics.all())
+            _("Topics"), lambda meeting: "; ".join(str(topic) for topic in meeting.topics.all())
         ),
-        exports.Column("Outcomes", lambda meeting: meeting.outcome_count),
-        exports.Column("Outcomes by kind", outcomes_in_words),
-        exports.Column("Agreements moved", lambda meeting: meeting.agreements_moved),
-        exports.Column("Follow-ups created", lambda meeting: meeting.follow_ups_created),
-        exports.Column("Purpose", lambda meeting: meeting.purpose),
+        exports.Column(_("Outcomes"), lambda meeting: meeting.outcome_count),
+        exports.Column(_("Outcomes by kind"), outcomes_in_words),
+        exports.Column(_("Agreements moved"), lambda meeting: meeting.agreements_moved),
+        exports.Column(_("Follow-ups created"), lambda meeting: meeting.follow_ups_created),
+        exports.Column(_("Purpose"), lambda meeting: meeting.purpose),
     ]
 
 
@@ -177,12 +197,12 @@ def meeting_detail(request, pk):
         .order_by("due_first", "pk")
     )
     cited = (
-        [("The meeting", meeting)]
-        + [(f"Participant: {p.who}", p) for p in people]
+        [(_("The meeting"), meeting)]
+        + [(_("Participant: %(who)s") % {"who": p.who}, p) for p in people]
         + [(f"{o.get_kind_display()}: {o.description}", o) for o in outcomes]
         + [(str(d), d) for d in decisions]
         + [(f"{e.agreement}: {e.get_kind_display()}", e) for e in agreement_events]
-        + [(f"Follow-up: {f.action}", f) for f in follow_ups]
+        + [(_("Follow-up: %(action)s") % {"action": f.action}, f) for f in follow_ups]
     )
     context = {
         "meeting": meeting,

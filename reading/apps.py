@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReadingConfig(AppConfig):
@@ -7,4 +8,4 @@ class ReadingConfig(AppConfig):
     offers to record meetings, statuses and agreement events alike."""
 
     name = "reading"
-    verbose_name = "Reading sources"
+    verbose_name = _("Reading sources")

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AgreementEvent, FollowUp
 from cooperation.models import Membership, Position
@@ -122,24 +123,24 @@ class Suggestions:
         agreement = next((a for a in self.agreements if _parties_named(a, organizations)), None)
         country = _pk(first["country"])
         starts = [
-            ("Meeting", Meeting, {
+            (_("Meeting"), Meeting, {
                 "date": date,
                 "country": country,
                 "topics": ",".join(str(topic.pk) for topic in sentence.mentioned("topic")),
                 "participants": ",".join(str(p.pk) for p in sentence.mentioned("person")),
             }),
-            ("Membership", Membership, {
+            (_("Membership"), Membership, {
                 "organization": _pk(first["organization"]), "country": country, "start": date,
             }),
-            ("Position", Position, {
+            (_("Position"), Position, {
                 "holder": _pk(first["person"]),
                 "organization": _pk(first["organization"]),
                 "start": date,
             }),
-            ("Agreement event", AgreementEvent, {
+            (_("Agreement event"), AgreementEvent, {
                 "agreement": _pk(agreement), "date": date, "country": country,
             }),
-            ("Follow-up action", FollowUp, {"agreement": _pk(agreement), "requested_on": date}),
+            (_("Follow-up action"), FollowUp, {"agreement": _pk(agreement), "requested_on": date}),
         ]  # fmt: skip
         return [
             Action(label, _admin_url(model, "add", **fields, **citation))

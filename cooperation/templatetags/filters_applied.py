@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.db.models import Model
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -28,12 +29,18 @@ def _shown(field, value):
     if value in (None, "", [], (), False):
         return ""
     if value is True:
-        return "yes"
+        return _("yes")
     if isinstance(value, slice):
         start, stop = _shown(field, value.start), _shown(field, value.stop)
         if start and stop:
             return f"{start} – {stop}"
-        return f"from {start}" if start else f"until {stop}" if stop else ""
+        if start:
+            # Translators: a range of dates with no end, as a printed list's filters say it.
+            return _("from %(start)s") % {"start": start}
+        if stop:
+            # Translators: a range of dates with no start.
+            return _("until %(stop)s") % {"stop": stop}
+        return ""
     if isinstance(value, datetime.date):
         return date_format(value, "j F Y")
     if isinstance(value, Model):

@@ -1,6 +1,8 @@
 """Words for a record's history page (templates/simple_history/object_history_list.html)."""
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -9,9 +11,9 @@ register = template.Library()
 # migration (cooperation/migrations/0007) and the synthetic data of bench/seed
 # ("Synthetic data (seed 1)").
 WRITTEN_BY = {
-    "Loaded from ": "loaded from fixtures",
-    "Moved from the record's own source": "a migration",
-    "Synthetic data": "synthetic data, generated",
+    "Loaded from ": gettext_lazy("loaded from fixtures"),
+    "Moved from the record's own source": gettext_lazy("a migration"),
+    "Synthetic data": gettext_lazy("synthetic data, generated"),
 }
 
 
@@ -28,4 +30,4 @@ def changed_by(entry):
         if reason.startswith(start):
             return words
     # A data migration, or an account since deleted, whose rows the history keeps.
-    return "no account recorded"
+    return _("no account recorded")
