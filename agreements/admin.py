@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from agreements.filters import NOBODY, account_label, desk_officers
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
 from cooperation.admin_base import (
     CitationInline,
@@ -31,6 +35,104 @@ class EventRowsChangingStatus:
                 # that clashes is named, where the database would only refuse the row.
                 event.validate_constraints()
             super().save_formset(request, form, formset, change)
+
+
+class ReadOnce(forms.models.ModelChoiceIterator):
+    """The choices of a DeskOfficerField, read at the first use by any copy of the field."""
+
+    def __iter__(self):
+        read = self.field.read
+        if "choices" not in read:
+            read["choices"] = list(super().__iter__())
+        return iter(read["choices"])
+
+    def __len__(self):
+        return len(list(self))
+
+    def __bool__(self):
+        return True  # the empty choice, at least
+
+
+class DeskOfficerField(forms.ModelChoiceField):
+    """A select of the accounts that may be desk officers, read in one query for a page
+    however many rows offer it: each row's copy of the field shares what was read."""
+
+    iterator = ReadOnce
+
+    def __init__(self, *args, **kwargs):
+        self.read = {}  # shared with the copies (Field.__deepcopy__ copies shallowly)
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, account):
+        return account_label(account)
+
+    def to_python(self, value):
+        """The account among the choices already read, not read again for each row."""
+        if value in self.empty_values:
+            return None
+        for choice, _label in self.choices:
+            if choice != "" and str(choice) == str(value):
+                return choice.instance
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class DeskOfficerChoices:
+    """A record's desk officer chosen from the accounts that may be one. A mixin, before
+    the ModelAdmin or inline base."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name != "desk_officer":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs.setdefault("required", False)
+        return db_field.formfield(form_class=DeskOfficerField, queryset=desk_officers(), **kwargs)
+
+
+class DeskOfficerChecked:
+    """A form that refuses a newly chosen desk officer who may no longer use the site
+    (one still offered only because they track other records). A mixin, before the form."""
+
+    def clean_desk_officer(self):
+        account = self.cleaned_data.get("desk_officer")
+        if (
+            account is not None
+            and not account.may_use_site
+            and account.pk != self.initial.get("desk_officer")
+        ):
+            raise ValidationError(
+                gettext("%(name)s may no longer use the site: choose another desk officer.")
+                % {"name": account.get_full_name() or account.get_username()}
+            )
+        return account
+
+
+class DeskOfficerListFilter(admin.SimpleListFilter):
+    """The changelists by desk officer: each account that may be one, or none."""
+
+    title = _("desk officer")
+    # Not "desk_officer": the admin would check "none" as a value of that relation.
+    parameter_name = "tracked_by"
+
+    def lookups(self, request, model_admin):
+        accounts = [(str(account.pk), account_label(account)) for account in desk_officers()]
+        return [(NOBODY, gettext("No desk officer")), *accounts]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value == NOBODY:
+            return queryset.filter(desk_officer=None)
+        if value not in {key for key, _label in self.lookup_choices}:
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(desk_officer=value)
+
+
+@admin.display(description=_("desk officer"), ordering="desk_officer__username")
+def desk_officer_name(record):
+    account = record.desk_officer
+    return (account.get_full_name() or account.get_username()) if account else None
 
 
 def date_of(meeting):
@@ -84,7 +186,13 @@ class EventForm(RecordForm):
         return cleaned
 
 
-class FollowUpForm(RecordForm):
+class AgreementForm(DeskOfficerChecked, RecordForm):
+    class Meta:
+        model = Agreement
+        fields = "__all__"
+
+
+class FollowUpForm(DeskOfficerChecked, RecordForm):
     """A follow-up row; from a meeting not yet saved it still counts from the meeting's date."""
 
     class Meta:
@@ -164,7 +272,7 @@ class EventInline(CitedInline, admin.TabularInline):
     ordering = ["date_first", "date_last", "pk"]
 
 
-class FollowUpInline(CitedInline, admin.StackedInline):
+class FollowUpInline(DeskOfficerChoices, CitedInline, admin.StackedInline):
     model = FollowUp
     form = FollowUpRowForm
     wide_fields = ["action"]
@@ -183,9 +291,14 @@ class FollowUpInline(CitedInline, admin.StackedInline):
         ("requested_by_organization", "requested_by_person"),
         ("requested_on", "due"),
         ("state", "closed_on"),
+        "desk_officer",
         "details",
         ("source", "passage"),
     ]
+
+    def get_queryset(self, request):
+        # Named on a read-only page without a query for each row.
+        return super().get_queryset(request).select_related("desk_officer")
 
 
 class FollowUpOfAgreementInline(FollowUpInline):
@@ -194,9 +307,17 @@ class FollowUpOfAgreementInline(FollowUpInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
-    list_display = ["title", "kind", "party_names", "status_display", "open_follow_ups"]
-    list_filter = ["kind", "entry_into_force", "topics"]
+class AgreementAdmin(DeskOfficerChoices, EventRowsChangingStatus, EntryForms, RecordAdmin):
+    form = AgreementForm
+    list_display = [
+        "title",
+        "kind",
+        "party_names",
+        "status_display",
+        "open_follow_ups",
+        desk_officer_name,
+    ]
+    list_filter = ["kind", "entry_into_force", "topics", DeskOfficerListFilter]
     search_fields = [
         "title",
         "summary",
@@ -206,7 +327,10 @@ class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
     ]
     autocomplete_fields = ["topics"]
     fieldsets = [
-        (None, {"fields": ["title", "kind", "entry_into_force", "topics", "summary"]}),
+        (
+            None,
+            {"fields": ["title", "kind", "entry_into_force", "topics", "summary", "desk_officer"]},
+        ),
     ]
     inlines = [CitationInline, PartyInline, EventInline, FollowUpOfAgreementInline]
 
@@ -216,6 +340,7 @@ class AgreementAdmin(EventRowsChangingStatus, EntryForms, RecordAdmin):
             .get_queryset(request)
             .with_status()
             .with_open_follow_up_count()
+            .select_related("desk_officer")
             .prefetch_related("parties")
         )
 
@@ -274,12 +399,17 @@ class AgreementEventAdmin(EntryForms, RecordAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(EntryForms, RecordAdmin):
+class FollowUpAdmin(DeskOfficerChoices, EntryForms, RecordAdmin):
     form = FollowUpForm
-    list_display = ["action", "agreement", "owed_by_display", "due", "state"]
+    list_display = ["action", "agreement", "owed_by_display", "due", "state", desk_officer_name]
     list_editable = ["state"]
-    list_filter = ["state"]
-    list_select_related = ["agreement", "responsible_organization", "responsible_person"]
+    list_filter = ["state", DeskOfficerListFilter]
+    list_select_related = [
+        "agreement",
+        "responsible_organization",
+        "responsible_person",
+        "desk_officer",
+    ]
     search_fields = [
         "action",
         "details",

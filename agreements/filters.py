@@ -4,7 +4,10 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,7 @@ from cooperation.filters import (
 )
 from cooperation.forms import AS_OF_FIELD, MAX_WORDS
 from cooperation.models import Country, Topic
+from cooperation.roles import ANALYSTS, EMBASSY_STAFF
 from cooperation.sorting import NullsLastOrderingFilter
 
 DEFAULT_STALLED_DAYS = 365
@@ -30,7 +34,44 @@ SORT_COLUMNS = [
     ("status", _("Status"), "status_rank"),
     ("last_activity", _("Last activity (days ago)"), "last_activity"),
     ("follow_ups", _("Open follow-ups, who owes them, when due"), "next_due"),
+    ("desk_officer", _("Desk officer"), "desk_officer_name"),
 ]
+# `?desk_officer=me`: the account asking; `?desk_officer=none`: no desk officer yet.
+MINE, NOBODY = "me", "none"
+
+
+def account_name(prefix=""):
+    """An account's name as pages show it (its full name, else its username), lower case:
+    what a list of accounts, or of records by their account at `prefix`, is sorted by."""
+    full_name = Trim(Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name"))
+    return Lower(Coalesce(NullIf(full_name, Value("")), f"{prefix}username"))
+
+
+def desk_officers():
+    """The accounts a record's desk officer is chosen from, by name: those that may use the
+    site (active analysts, embassy staff, administrators: `may_use_site`), and any that is
+    a desk officer now though it no longer may, so that its records can still be found and
+    their forms keep it until someone takes over."""
+    in_a_role = Group.objects.filter(name__in=[ANALYSTS, EMBASSY_STAFF], user=OuterRef("pk"))
+    may_use_site = Q(is_active=True) & (Q(is_superuser=True) | Exists(in_a_role))
+    tracking = Exists(Agreement.objects.filter(desk_officer=OuterRef("pk"))) | Exists(
+        FollowUp.objects.filter(desk_officer=OuterRef("pk"))
+    )
+    return (
+        get_user_model()
+        .objects.filter(may_use_site | tracking)
+        .annotate(may_use_site=ExpressionWrapper(may_use_site, output_field=BooleanField()))
+        .order_by(account_name(), "pk")
+    )
+
+
+def account_label(account):
+    """An account as a choice names it: by its full name, else its username, and said
+    when it may no longer use the site."""
+    name = account.get_full_name() or account.get_username()
+    if getattr(account, "may_use_site", True):
+        return name
+    return gettext("%(name)s (may no longer use the site)") % {"name": name}
 
 
 def stalled_help():
@@ -96,6 +137,14 @@ class AgreementFilter(django_filters.FilterSet):
         method="with_overdue",
         widget=forms.CheckboxInput,
     )
+    # Its choices are read once the form needs them (AgreementFilter.desk_officer_choices):
+    # not for an export that does not filter by it.
+    desk_officer = django_filters.ChoiceFilter(
+        label=_("Desk officer"),
+        method="on_the_desk_of",
+        empty_label=_("Anyone or no one"),
+        help_text=_("Agreements the account tracks, or with an open follow-up it tracks."),
+    )
     last_activity = django_filters.DateFromToRangeFilter(
         label=_("Last activity between"),
         field_name="last_activity",
@@ -111,6 +160,25 @@ class AgreementFilter(django_filters.FilterSet):
     class Meta:
         model = Agreement
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # A function, which the form's copies of the field share (a bound method would be
+        # copied with this filter set, and its request).
+        self.filters["desk_officer"].extra["choices"] = lambda: self.desk_officer_choices()
+
+    @cached_property
+    def desk_officer_accounts(self):
+        return {str(account.pk): account for account in desk_officers()}
+
+    def desk_officer_choices(self):
+        """Mine, nobody's, then each account that may be a desk officer: one query, read
+        when the form is drawn or asked about an account, not otherwise."""
+        return [
+            (MINE, _("Mine")),
+            (NOBODY, _("No desk officer")),
+            *((pk, account_label(account)) for pk, account in self.desk_officer_accounts.items()),
+        ]
 
     # The party asked for and the bodies the list includes or leaves out, once the list
     # is filtered by a party: the page says which.
@@ -141,6 +209,8 @@ class AgreementFilter(django_filters.FilterSet):
             queryset = queryset.with_status_rank()
         if "follow_ups" in sorted_by:
             queryset = queryset.with_next_due(as_of=self.as_of_day)
+        if "desk_officer" in sorted_by:
+            queryset = queryset.alias(desk_officer_name=account_name("desk_officer__"))
         return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
@@ -180,3 +250,19 @@ class AgreementFilter(django_filters.FilterSet):
             # With "Next step owed by": overdue follow-ups owed by that organization.
             overdue = overdue.owed_by(owed_by)
         return queryset.filter(Exists(overdue))
+
+    def on_the_desk_of(self, queryset, name, value):
+        """Agreements the desk officer tracks, or with an open follow-up they track (as on
+        their desk); `none`: agreements no one tracks, though a follow-up may be tracked."""
+        if value == NOBODY:
+            return queryset.filter(desk_officer=None)
+        if value == MINE:
+            account = getattr(self.request, "user", None)
+            if account is None or not account.is_authenticated:
+                return queryset.none()
+        else:
+            account = self.desk_officer_accounts[value]
+        tracked = FollowUp.objects.open(as_of=self.as_of_day).filter(
+            agreement=OuterRef("pk"), desk_officer=account
+        )
+        return queryset.filter(Q(desk_officer=account) | Exists(tracked))

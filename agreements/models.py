@@ -5,6 +5,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
@@ -406,6 +407,15 @@ class Agreement(Cited, Record):
         Topic, blank=True, related_name="agreements", verbose_name=_("topics")
     )
     summary = models.TextField(blank=True, verbose_name=_("summary"))
+    desk_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements_on_desk",
+        verbose_name=_("desk officer"),
+        help_text=_("The account of ours that tracks it, apart from whoever owes the next step."),
+    )
     latest_event = models.ForeignKey(
         "AgreementEvent",
         on_delete=models.SET_NULL,
@@ -810,6 +820,18 @@ class FollowUpQuerySet(RecordQuerySet):
         """The follow-ups `organization` is responsible for: the status page's "owed by"."""
         return self.filter(responsible_organization=organization)
 
+    def due_within(self, days, today=None):
+        """Open, not yet overdue, and due within `days` days of `today`: even a "2013-09"
+        whose first day is that near."""
+        today = today or datetime.date.today()
+        return self.open().filter(
+            due_first__lte=today + datetime.timedelta(days=days), due_last__gte=today
+        )
+
+    def undated(self):
+        """Open, with no due date set."""
+        return self.open().filter(due="")
+
 
 class FollowUp(Cited, Record):
     """What must happen next, who asked for it, and who owes it."""
@@ -883,6 +905,15 @@ class FollowUp(Cited, Record):
         verbose_name=_("closed on"),
         help_text=_("When it was done or dropped, if the source says."),
     )
+    desk_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups_on_desk",
+        verbose_name=_("desk officer"),
+        help_text=_("The account of ours that tracks it, apart from whoever owes the next step."),
+    )
 
     objects = FollowUpQuerySet.as_manager()
     natural_key_fields = ("agreement__title", "action")
@@ -935,6 +966,15 @@ class FollowUp(Cited, Record):
                     )
                 }
             )
+
+    def get_absolute_url(self):
+        """Its row on its agreement's page, else on its meeting's; else the admin's page,
+        which analysts may view: a follow-up has no page of its own."""
+        if self.agreement_id:
+            return f"{self.agreement.get_absolute_url()}#follow-up-{self.pk}"
+        if self.meeting_id:
+            return f"{self.meeting.get_absolute_url()}#follow-up-{self.pk}"
+        return reverse("admin:agreements_followup_change", args=[self.pk])
 
     @property
     def is_open(self):

@@ -35,6 +35,9 @@ AGREEMENT_FIELDS = (
     "status_meeting",
     "status_meeting_title",
     "last_activity",
+    "desk_officer__first_name",
+    "desk_officer__last_name",
+    "desk_officer__username",
 )
 CHUNK = 500  # rows fetched at a time by an export
 KIND_LABELS = dict(Agreement.Kind.choices)
@@ -47,6 +50,12 @@ class DaysSince(NamedTuple):
 
     fewest: int | None
     most: int | None
+
+
+def account_name(first_name, last_name, username):
+    """An account's name as pages show it (User.get_full_name(), else its username), from
+    values; "" for no account."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 def days_since(date, today):
@@ -66,6 +75,7 @@ class OpenFollowUp:
     owed_by: str
     due: PartialDate | None
     overdue: bool
+    desk_officer: str = ""
 
 
 @dataclass
@@ -83,6 +93,7 @@ class StatusRow:
     days_since: int | None  # the fewest days since its last activity
     days_since_max: int | None  # the most: more than days_since for a month or a year
     stalled: bool
+    desk_officer: str = ""  # the account's name, "" for none
     parties: list[str] = field(default_factory=list)
     signatures: Signatures = Signatures()
     open_follow_ups: list[OpenFollowUp] = field(default_factory=list)
@@ -132,8 +143,14 @@ class StatusRow:
             "stalled": self.stalled,
             "overdue": self.overdue,
             **partial_date_cells("next_due", self.next_due),
+            "desk_officer": self.desk_officer,
             "open_follow_ups": [
-                {"action": f.action, "owed_by": f.owed_by, **partial_date_cells("due", f.due)}
+                {
+                    "action": f.action,
+                    "owed_by": f.owed_by,
+                    **partial_date_cells("due", f.due),
+                    "desk_officer": f.desk_officer,
+                }
                 for f in self.open_follow_ups
             ],
         }
@@ -168,6 +185,11 @@ def rows_of(agreements, filters):
                 last_activity=last_activity,
                 days_since=fewest,
                 days_since_max=most,
+                desk_officer=account_name(
+                    agreement["desk_officer__first_name"],
+                    agreement["desk_officer__last_name"],
+                    agreement["desk_officer__username"],
+                ),
                 stalled=AgreementQuerySet.is_stalled(
                     agreement["status"],
                     agreement["entry_into_force"],
@@ -241,11 +263,20 @@ def open_follow_ups(agreement_ids, as_of, today):
             "responsible_organization__acronym",
             "responsible_organization__name",
             "overdue",
+            "desk_officer__first_name",
+            "desk_officer__last_name",
+            "desk_officer__username",
         )
     )
-    for agreement, action, due, *responsible, overdue in follow_ups:
-        owed_by = FollowUp.owed_by_wording(*responsible)
+    for agreement, action, due, *fields in follow_ups:
+        responsible, overdue, desk_officer = fields[:4], fields[4], fields[5:]
         owed[agreement].append(
-            OpenFollowUp(action=action, owed_by=owed_by, due=due, overdue=overdue)
+            OpenFollowUp(
+                action=action,
+                owed_by=FollowUp.owed_by_wording(*responsible),
+                due=due,
+                overdue=overdue,
+                desk_officer=account_name(*desk_officer),
+            )
         )
     return owed

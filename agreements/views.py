@@ -33,7 +33,7 @@ def agreement_list(request):
     output = exports.asked_format(request)
     if output not in FORMATS:
         return exports.no_such_format(output, FORMATS[1:])
-    filterset = AgreementFilter(request.GET)
+    filterset = AgreementFilter(request.GET, request=request)
     if not filterset.is_valid():
         context = {"filterset": filterset, "stalled_days": DEFAULT_STALLED_DAYS}
         return render(request, "agreements/agreement_list.html", context, status=400)
@@ -125,6 +125,7 @@ def agreement_columns(request):
         ),
         exports.Column(_("Open follow-ups"), open_follow_ups),
         exports.Column(_("Open follow-ups: due"), lambda row: follow_ups_due(row, none)),
+        exports.Column(_("Desk officer"), lambda row: row.desk_officer),
     ]
 
 

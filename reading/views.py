@@ -29,7 +29,9 @@ NAMED_WITH = [
     "agreement",
     "party__organization",
     "event",
-    "follow_up",
+    # A follow-up's page is its row on its agreement's page, or its meeting's.
+    "follow_up__agreement",
+    "follow_up__meeting",
 ]
 
 

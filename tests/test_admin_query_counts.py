@@ -67,12 +67,13 @@ def make_records(count):
 # (SESSION_SAVE_EVERY_REQUEST: a savepoint, the update, its release); and what the
 # filters list or the rows prefetch.
 CHANGELIST_QUERIES = {
-    Agreement: 11,  # + the parties of the page's agreements, + the topics to filter by
+    # + the parties of the page's agreements, + the topics and desk officers to filter by
+    Agreement: 12,
     AgreementParty: 9,
     AgreementEvent: 9,
     Country: 9,
     Decision: 9,
-    FollowUp: 9,
+    FollowUp: 10,  # + the desk officers to filter by
     Meeting: 10,  # + the topics to filter by
     Membership: 9,  # filtered by kind and status, which are choices: no query
     Organization: 9,

@@ -173,3 +173,20 @@ def test_owed_by_narrows_to_what_an_organization_owes():
     FollowUpFactory(responsible_organization=bnpt, requested_by_organization=embassy)
     assert set(FollowUp.objects.owed_by(embassy)) == set(owed)
     assert list(FollowUp.objects.open().owed_by(embassy)) == [owed[0]]
+
+
+def test_a_follow_up_links_to_its_row_on_the_page_that_shows_it(analyst_client):
+    on_agreement = FollowUpFactory()
+    agreement = on_agreement.agreement
+    meeting = MeetingFactory()
+    on_meeting = FollowUpFactory(agreement=None, meeting=meeting)
+    on_nothing = FollowUpFactory(agreement=None, meeting=None)
+
+    page, anchor = on_agreement.get_absolute_url().split("#")
+    assert page == agreement.get_absolute_url()
+    assert f'id="{anchor}"' in analyst_client.get(page).content.decode()
+    page, anchor = on_meeting.get_absolute_url().split("#")
+    assert page == meeting.get_absolute_url()
+    assert f'id="{anchor}"' in analyst_client.get(page).content.decode()
+    # No page of its own: the admin's, which analysts may view.
+    assert analyst_client.get(on_nothing.get_absolute_url()).status_code == 200
