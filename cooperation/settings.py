@@ -9,6 +9,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -58,6 +59,32 @@ def env_json_object(name):
     return options
 
 
+def env_email_url(name):
+    """Django's SMTP settings from one URL: smtp://user:password@host:587 (STARTTLS on
+    587, by default) or smtps://user:password@host:465 (TLS from the start)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return {}
+    url = urlsplit(value)
+    if url.scheme not in ("smtp", "smtps") or not url.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must look like smtp://user:password@host:587 or smtps://…:465, not {value!r}."
+        )
+    try:
+        port = url.port or (465 if url.scheme == "smtps" else 587)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": url.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+        "EMAIL_USE_SSL": url.scheme == "smtps",
+        "EMAIL_USE_TLS": url.scheme == "smtp" and port != 25,
+    }
+
+
 def env_required(name, why):
     value = os.environ.get(name, "").strip()
     if not value:
@@ -98,6 +125,7 @@ INSTALLED_APPS = [
     "meetings",
     "agreements",
     "reading",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +169,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "desk.context_processors.overdue_on_the_desk",
             ],
         },
     },
@@ -277,6 +306,25 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Mail: the weekly digest (manage.py send_digest). DJANGO_EMAIL_URL names the SMTP server;
+# without it, development prints mails to the console and production sends none (the
+# command says so). Links in mails and calendar feeds start with DJANGO_SITE_URL.
+EMAIL_SETTINGS = env_email_url("DJANGO_EMAIL_URL")
+globals().update(EMAIL_SETTINGS)
+if not EMAIL_SETTINGS:
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.dummy.EmailBackend"
+    )
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DJANGO_EMAIL_FROM", "").strip() or "cooperation-tracker@localhost"
+)
+SITE_URL = (
+    os.environ.get("DJANGO_SITE_URL", "").strip() or ("http://127.0.0.1:8000" if DEBUG else "")
+).rstrip("/")
 
 # Edits: optimistic locking (django-concurrency) and a kept history (django-simple-history).
 CONCURRENCY_HANDLER409 = "cooperation.views.edit_conflict"

@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-APPS = ("cooperation", "agreements", "meetings", "reading")
+APPS = ("cooperation", "agreements", "meetings", "reading", "desk")
 CATALOGUE_DIRS = (BASE_DIR / "locale",)
 SOURCE_DIRS = (BASE_DIR / "templates", *(BASE_DIR / app for app in APPS))
 TEMPLATE_SUFFIXES = {".html", ".txt"}

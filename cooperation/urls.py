@@ -43,6 +43,8 @@ urlpatterns = [
     path("", include(cooperation_patterns)),
     path("sources/<int:pk>/file/", views.source_file, name="source_file"),
     path("sources/", include("reading.urls")),
+    # An account's desk (/desk/) and its calendar feed (/calendar/<secret>.ics).
+    path("", include("desk.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,5 @@
-"""The apps stand on each other in one direction: reading → agreements → meetings → cooperation.
+"""The apps stand on each other in one direction: reading → agreements → meetings → cooperation,
+and desk → agreements, beside reading.
 
 The core app imports nothing from the apps above it; they add their parts of its pages
 (cooperation/organization_page.py). Only the project's URL configuration and settings,
@@ -16,9 +17,11 @@ from cooperation import charts
 
 ROOT = Path(__file__).resolve().parent.parent
 ABOVE = {
-    "cooperation": {"meetings", "agreements", "reading"},
-    "meetings": {"agreements", "reading"},
-    "agreements": {"reading"},
+    "cooperation": {"meetings", "agreements", "reading", "desk"},
+    "meetings": {"agreements", "reading", "desk"},
+    "agreements": {"reading", "desk"},
+    "reading": {"desk"},
+    "desk": {"reading"},
 }
 REACH_UP = {"cooperation/urls.py", "cooperation/settings.py"}
 

@@ -261,14 +261,14 @@ def organization_with_busy_bodies(count):
 # and one that reads the organizations found; the organization's page asks it twice
 # (its agreements part and its meetings part). A list that finds nothing reads no rows.
 QUERIES = {
-    "/organizations/{slug}/": 31,  # + 1: the organization's citations
-    "/agreements/?party={slug}": 19,
-    "/agreements/?party={slug}&only_itself=on": 16,
+    "/organizations/{slug}/": 32,  # + 1: the organization's citations
+    "/agreements/?party={slug}": 21,
+    "/agreements/?party={slug}&only_itself=on": 18,
     "/agreements/?party={slug}&format=csv": 15,
     "/agreements/?party={slug}&format=json": 15,
     # +1: the kinds of the listed meetings' outcomes (tests/test_pages.py "meetings").
-    "/meetings/?organization={slug}": 18,
-    "/meetings/?organization={slug}&only_itself=on": 14,
+    "/meetings/?organization={slug}": 19,
+    "/meetings/?organization={slug}&only_itself=on": 15,
     "/meetings/?organization={slug}&format=csv": 16,
     "/meetings/?organization={slug}&format=xlsx": 17,  # +1: the rows counted first
 }

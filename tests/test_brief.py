@@ -24,7 +24,7 @@ SCO_BRIEF = "/organizations/sco/brief/"
 # follow-ups with their citations, and the two counts. The meetings part: +7, the last
 # meetings, their participants and their outcomes (each with their citations), and the
 # count. +4: the memberships and the posts held on the day, with their citations.
-QUERIES = 34
+QUERIES = 35
 
 
 def text(response):

@@ -227,8 +227,8 @@ def decisions_at_a_summit(count):
 
 # Seven of each are the session, the user and their permissions (see tests/test_pages.py).
 # Each list of cited records on a page reads their citations in one more query.
-ORGANIZATION_PAGE_QUERIES = 26  # + 1: what decided its memberships and posts; + 3: citations
-MEETING_PAGE_QUERIES = 16  # + 1: the memberships and posts it decided; + 2: citations
+ORGANIZATION_PAGE_QUERIES = 27  # + 1: what decided its memberships and posts; + 3: citations
+MEETING_PAGE_QUERIES = 17  # + 1: the memberships and posts it decided; + 2: citations
 
 
 @pytest.mark.parametrize(

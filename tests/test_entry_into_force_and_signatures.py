@@ -222,7 +222,7 @@ def queries_of(client, url):
 
 # As tests/test_pages.py pins them: who signed costs no query of its own.
 @pytest.mark.parametrize(
-    "url, expected", [("/agreements/", 14), ("/agreements/?as_of=2015-01-01", 14)]
+    "url, expected", [("/agreements/", 16), ("/agreements/?as_of=2015-01-01", 16)]
 )
 def test_the_status_page_costs_the_same_queries_for_one_mou_and_for_many(client, url, expected):
     client.force_login(factories.analyst())
@@ -250,7 +250,7 @@ def test_the_agreement_page_costs_the_same_queries_for_one_signature_and_for_man
                 country=country("ID"),
             )
         counts.append(queries_of(client, f"/agreements/{mou.pk}/"))
-    assert counts == [15, 15]  # tests/test_pages.py's 12, and the citations of three lists
+    assert counts == [16, 16]  # tests/test_pages.py's 13, and the citations of three lists
 
 
 # The admin.

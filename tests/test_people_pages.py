@@ -365,8 +365,8 @@ def busy_person(count):
 # the others in the same posts (1); the meetings that decided the posts (1); the meetings
 # part: its participations and their citations, and the count (3); the follow-ups part:
 # the owed and the asked for, each with its citations (4), and their counts (1).
-PERSON_QUERIES = 21
-LIST_QUERIES = 10  # +3: the count, the page of people, and their posts today
+PERSON_QUERIES = 22
+LIST_QUERIES = 11  # +3: the count, the page of people, and their posts today
 EXPORT_QUERIES = 10  # +3: the person, their posts, and the posts' citations
 
 

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement
 from cooperation.models import Organization, Source
+from desk.models import Desk
 from meetings.models import Meeting
 from tests import factories
 
@@ -52,6 +53,12 @@ SITE = {
     # The Tashkent report has no file: not found, for every role that may ask.
     "source_file": (expect(LOGIN, 404, 404, 404), expect(LOGIN, 405, 405, 405)),
     "reading:source_reading": (expect(LOGIN, 403, 200, 200), expect(LOGIN, 403, 405, 405)),
+    # Every account's own desk; its forms answer a POST (an empty one: 400), nothing else.
+    "desk:my_desk": (expect(LOGIN, 200, 200, 200), expect(LOGIN, 405, 405, 405)),
+    "desk:digest_setting": (expect(LOGIN, 405, 405, 405), expect(LOGIN, 400, 400, 400)),
+    "desk:renew_calendar_secret": (expect(LOGIN, 405, 405, 405), expect(LOGIN, 302, 302, 302)),
+    # The analyst's feed, to whoever holds its secret, signed in or not; read only.
+    "desk:calendar_feed": (expect(200, 200, 200, 200), expect(405, 405, 405, 405)),
 }
 
 # The admin site's own views.
@@ -191,6 +198,7 @@ def arguments(name, world, users):
             world["agreement"].pk,
         ],
         "admin:app_list": ["agreements"],
+        "desk:calendar_feed": [Desk.of(users["analyst"]).calendar_secret],
     }
     if name in site_arguments:
         return site_arguments[name]

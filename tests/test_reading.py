@@ -223,7 +223,7 @@ def test_a_source_without_text_says_how_to_give_it_one(staff_client, db):
 
 # --- Query counts -------------------------------------------------------------------------
 
-QUERIES = 20
+QUERIES = 21
 
 
 def test_the_reading_page_reads_a_fixed_number_of_queries(staff_client, report):
