@@ -5,7 +5,6 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils.functional import cached_property, lazy
@@ -22,7 +21,7 @@ from cooperation.filters import (
 )
 from cooperation.forms import AS_OF_FIELD, MAX_WORDS
 from cooperation.models import Country, Topic
-from cooperation.roles import ANALYSTS, EMBASSY_STAFF
+from cooperation.roles import may_use_site
 from cooperation.sorting import NullsLastOrderingFilter
 
 DEFAULT_STALLED_DAYS = 365
@@ -52,15 +51,14 @@ def desk_officers():
     site (active analysts, embassy staff, administrators: `may_use_site`), and any that is
     a desk officer now though it no longer may, so that its records can still be found and
     their forms keep it until someone takes over."""
-    in_a_role = Group.objects.filter(name__in=[ANALYSTS, EMBASSY_STAFF], user=OuterRef("pk"))
-    may_use_site = Q(is_active=True) & (Q(is_superuser=True) | Exists(in_a_role))
+    may_use = may_use_site()
     tracking = Exists(Agreement.objects.filter(desk_officer=OuterRef("pk"))) | Exists(
         FollowUp.objects.filter(desk_officer=OuterRef("pk"))
     )
     return (
         get_user_model()
-        .objects.filter(may_use_site | tracking)
-        .annotate(may_use_site=ExpressionWrapper(may_use_site, output_field=BooleanField()))
+        .objects.filter(may_use | tracking)
+        .annotate(may_use_site=ExpressionWrapper(may_use, output_field=BooleanField()))
         .order_by(account_name(), "pk")
     )
 

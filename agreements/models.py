@@ -820,13 +820,16 @@ class FollowUpQuerySet(RecordQuerySet):
         """The follow-ups `organization` is responsible for: the status page's "owed by"."""
         return self.filter(responsible_organization=organization)
 
+    def overdue_now(self, today=None):
+        """Open now and past due on `today`: what a desk, its count and the digest list.
+        (overdue() is the status page's: open on a day, as the request dates say.)"""
+        return self.open().filter(self.past_due(today))
+
     def due_within(self, days, today=None):
-        """Open, not yet overdue, and due within `days` days of `today`: even a "2013-09"
-        whose first day is that near."""
+        """Open now, not yet overdue, and due by `days` days after `today`: the last day
+        a due date can mean, as for overdue (a "2013-09" is due by 30 September)."""
         today = today or datetime.date.today()
-        return self.open().filter(
-            due_first__lte=today + datetime.timedelta(days=days), due_last__gte=today
-        )
+        return self.open().filter(due_last__range=(today, today + datetime.timedelta(days=days)))
 
     def undated(self):
         """Open, with no due date set."""

@@ -34,3 +34,14 @@ def sync_roles(apps=global_apps, using="default", **kwargs):
                 content_type__app_label__in=DOMAIN_APPS, codename__in=codenames
             )
         )
+
+
+def may_use_site():
+    """The condition on accounts that may use the site: active, and an administrator or
+    in one of the roles. Read on a queryset of accounts; an account kept only because it
+    still tracks records (a desk officer who left) fails it."""
+    from django.contrib.auth.models import Group
+    from django.db.models import Exists, OuterRef, Q
+
+    in_a_role = Group.objects.filter(name__in=[ANALYSTS, EMBASSY_STAFF], user=OuterRef("pk"))
+    return Q(is_active=True) & (Q(is_superuser=True) | Exists(in_a_role))

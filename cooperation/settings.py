@@ -60,15 +60,17 @@ def env_json_object(name):
 
 
 def env_email_url(name):
-    """Django's SMTP settings from one URL: smtp://user:password@host:587 (STARTTLS on
-    587, by default) or smtps://user:password@host:465 (TLS from the start)."""
+    """Django's SMTP settings from one URL: smtp://user:password@host:587 (STARTTLS, on
+    587 by default) or smtps://user:password@host:465 (TLS from the start); a password
+    is never sent in clear, but a relay on port 25 that asks none may do without TLS."""
     value = os.environ.get(name, "").strip()
     if not value:
         return {}
     url = urlsplit(value)
     if url.scheme not in ("smtp", "smtps") or not url.hostname:
+        # Not the value itself: it holds a password.
         raise ImproperlyConfigured(
-            f"{name} must look like smtp://user:password@host:587 or smtps://…:465, not {value!r}."
+            f"{name} must look like smtp://user:password@host:587 or smtps://…:465."
         )
     try:
         port = url.port or (465 if url.scheme == "smtps" else 587)
@@ -81,7 +83,8 @@ def env_email_url(name):
         "EMAIL_HOST_USER": unquote(url.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
         "EMAIL_USE_SSL": url.scheme == "smtps",
-        "EMAIL_USE_TLS": url.scheme == "smtp" and port != 25,
+        # STARTTLS, but for a relay on port 25 that asks no password.
+        "EMAIL_USE_TLS": url.scheme == "smtp" and (port != 25 or bool(url.username)),
     }
 
 

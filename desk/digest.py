@@ -12,18 +12,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from cooperation.roles import may_use_site
 from desk.items import DUE_SOON_DAYS, STALLED_DAYS, on_the_desk_of
 from desk.models import DigestSent
 
 # Why an account that tracks something gets no digest this time.
-INACTIVE = "account inactive"
+MAY_NOT_USE_SITE = "account inactive or without a role"
 NO_EMAIL = "no email address"
 SWITCHED_OFF = "digest switched off"
 ALREADY_SENT = "already sent this week"
@@ -35,12 +37,14 @@ def week_of(day):
     return day - datetime.timedelta(days=day.weekday())
 
 
-def desk_officers():
-    """The accounts that track at least one follow-up or agreement, by username."""
+def accounts_tracking_records():
+    """The accounts that track at least one follow-up or agreement, by username, each
+    with `may_use_site`: a desk officer who left or lost its role gets no digest."""
     return (
         get_user_model()
         .objects.filter(Q(follow_ups_on_desk__isnull=False) | Q(agreements_on_desk__isnull=False))
         .distinct()
+        .annotate(may_use_site=ExpressionWrapper(may_use_site(), output_field=BooleanField()))
         .select_related("desk")
         .order_by("username")
     )
@@ -125,15 +129,21 @@ class Digest:
         return message
 
     def send(self, connection=None):
-        """Send it, then record it: once the server has accepted it, never again this week.
+        """Claim this week's digest, send it, and keep the claim once the server accepts it.
 
-        Raises what the mail server's refusal raises (OSError, smtplib.SMTPException),
-        having recorded nothing: the next run tries again.
+        The claim (a DigestSent row, one per account and week) is written first, in one
+        transaction with the sending: a run that overlaps this one waits for it on the
+        row's unique key, then finds the digest sent. Returns False when another run had
+        sent it already. Raises what the mail server's refusal raises (OSError,
+        smtplib.SMTPException), the claim rolled back: the next run tries again.
         """
-        self.message(connection).send()
-        DigestSent.objects.get_or_create(
-            account=self.account, week=self.week, defaults={"items": self.count}
-        )
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(account=self.account, week=self.week, items=self.count)
+                self.message(connection).send()
+        except IntegrityError:
+            return False
+        return True
 
 
 def this_weeks_digests(today):
@@ -141,10 +151,10 @@ def this_weeks_digests(today):
     this week, else (account, None, why not)."""
     week = week_of(today)
     sent = set(DigestSent.objects.filter(week=week).values_list("account_id", flat=True))
-    for account in desk_officers():
+    for account in accounts_tracking_records():
         desk = getattr(account, "desk", None)
-        if not account.is_active:
-            yield account, None, INACTIVE
+        if not account.may_use_site:
+            yield account, None, MAY_NOT_USE_SITE
         elif not account.email:
             yield account, None, NO_EMAIL
         elif desk is not None and not desk.digest:

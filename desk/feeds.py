@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import redirect
@@ -23,6 +24,7 @@ from icalendar import Calendar, Event, vDuration
 
 from agreements.models import FollowUp
 from cooperation.partial_dates import PartialDate
+from cooperation.roles import may_use_site
 from desk.models import Desk
 
 PRODID = "-//Cooperation Tracker//Calendar feed//EN"
@@ -39,14 +41,18 @@ SECRET_MAX_LENGTH = Desk._meta.get_field("calendar_secret").max_length
 # owner asks for shows the follow-ups as they are now.
 @cache_control(private=True, no_cache=True)
 def calendar_feed(request, secret):
-    """The feed whose address holds `secret`: 404, the same for each, when no active
-    account's desk has it (never had it, renewed since, or the account is switched off).
+    """The feed whose address holds `secret`: 404, the same for each, when no desk of an
+    account that may use the site has it (never had it, renewed since, or the account
+    is switched off or has lost its role).
 
     The secret is looked up in the database, by its unique index: no comparison in
     Python that would take longer the more leading characters a guess gets right.
     """
     desk = (
-        Desk.objects.filter(calendar_secret=secret, account__is_active=True)
+        Desk.objects.filter(
+            calendar_secret=secret,
+            account__in=get_user_model().objects.filter(may_use_site()),
+        )
         .select_related("account")
         .first()
         if len(secret) <= SECRET_MAX_LENGTH
@@ -64,6 +70,7 @@ def calendar_feed(request, secret):
     return response
 
 
+@permission_required("agreements.view_agreement", raise_exception=True)
 @require_POST
 def renew_calendar_secret(request):
     """A new address for the signed-in account's feed: the old one stops working, so

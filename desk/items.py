@@ -28,7 +28,7 @@ def on_the_desk_of(account, today=None):
         "agreement", "meeting", "responsible_organization", "responsible_person"
     )
     return DeskItems(
-        overdue=follow_ups.overdue(today).order_by("due_first", "pk"),
+        overdue=follow_ups.overdue_now(today).order_by("due_first", "pk"),
         due_soon=follow_ups.due_within(DUE_SOON_DAYS, today).order_by("due_first", "pk"),
         undated=follow_ups.undated().order_by("pk"),
         stalled=Agreement.objects.filter(desk_officer=account)
@@ -41,4 +41,4 @@ def on_the_desk_of(account, today=None):
 def overdue_count(account, today=None):
     """The navigation's count: the follow-ups `account` tracks that are overdue."""
     today = today or datetime.date.today()
-    return FollowUp.objects.filter(desk_officer=account).overdue(today).count()
+    return FollowUp.objects.filter(desk_officer=account).overdue_now(today).count()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -181,13 +182,14 @@ def change(model, entry, previous, *, kind, name, url):
     )
 
 
+@permission_required("agreements.view_agreement", raise_exception=True)
 @require_safe
 def my_desk(request):
     """The signed-in account's desk: its follow-ups overdue, due soon or undated, its
     stalled agreements, and what changed on them since its last visit.
 
-    Any signed-in account has one, whatever its role: it shows only what the account
-    itself tracks.
+    Every account that may read the agreements has one (analysts, staff,
+    administrators); it shows only what the account itself tracks.
     """
     account = request.user
     desk = Desk.of(account)
@@ -214,6 +216,7 @@ class DigestForm(forms.Form):
     digest = forms.ChoiceField(choices=[("on", "on"), ("off", "off")])
 
 
+@permission_required("agreements.view_agreement", raise_exception=True)
 @require_POST
 def digest_setting(request):
     """Switch the account's weekly digest on or off, and go back to its desk."""

@@ -354,3 +354,9 @@ def test_an_analyst_copies_the_address_and_renews_it_in_a_browser(
     assert new != old
     assert page.request.get(old).status == 404
     assert page.request.get(new).status == 200
+
+
+def test_the_feed_of_an_account_that_lost_its_role_is_not_found(client, analyst):
+    address = feed_url(analyst)
+    analyst.groups.clear()
+    assert client.get(address).status_code == 404

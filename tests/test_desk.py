@@ -87,13 +87,16 @@ def test_each_account_sees_its_own_desk_and_nobody_elses(client, db, role):
     assert "Their overdue step" not in response.text
 
 
-def test_an_account_without_a_role_has_a_desk_too(client, db):
+def test_an_account_without_a_role_has_no_desk(client, db):
+    # One that lost its role keeps its records' desk officer, and reads nothing of them.
     nobody = factories.UserFactory(username="nobody", is_staff=False)
     factories.FollowUpFactory(desk_officer=nobody, action="A step of mine", due="2014-01")
     client.force_login(nobody)
     response = client.get("/desk/")
-    assert response.status_code == 200
-    assert "A step of mine" in response.text
+    assert response.status_code == 403
+    assert "A step of mine" not in response.text
+    assert client.post("/desk/digest/", {"digest": "off"}).status_code == 403
+    assert client.post("/desk/calendar/renew/").status_code == 403
 
 
 # What is on it
@@ -249,7 +252,9 @@ def test_the_digest_switches_off_and_on_with_a_message(analyst_client):
 
 
 def test_the_page_says_whether_the_digest_can_reach_the_account(client, db):
-    with_email = factories.UserFactory(username="reached", email="reached@example.org")
+    with_email = factories.UserFactory(
+        username="reached", email="reached@example.org", role=factories.ANALYSTS
+    )
     client.force_login(with_email)
     assert "It is sent to reached@example.org." in client.get("/desk/").text
     client.force_login(factories.analyst())
@@ -324,3 +329,35 @@ def test_the_desk_costs_the_same_queries_for_one_item_and_for_twenty(
     kinds = {(change.kind, change.how) for change in response.context["changes"]}
     assert {("follow-up", "changed"), ("agreement", "changed"), ("event", "changed")} <= kinds
     assert len(response.context["changes"]) == (CHANGES_SHOWN if count == 20 else 12)
+
+
+# What "overdue" and "due soon" mean on a desk: now, by the last day a due date can mean.
+
+
+def test_an_open_follow_up_past_due_is_overdue_whatever_its_request_date_says(db):
+    from desk.items import on_the_desk_of
+
+    analyst = factories.analyst()
+    meeting = factories.MeetingFactory(date="2025-03")  # known only to the month
+    from_meeting = factories.FollowUpFactory(
+        desk_officer=analyst, agreement=None, meeting=meeting, requested_on="", due="2025-03-10"
+    )
+    asked_in_a_year = factories.FollowUpFactory(
+        desk_officer=analyst, requested_on="2025", due="2025-03-01"
+    )
+    items = on_the_desk_of(analyst, datetime.date(2025, 3, 19))
+    assert set(items.overdue) == {from_meeting, asked_in_a_year}
+
+
+def test_a_follow_up_is_due_soon_by_the_last_day_its_due_date_can_mean(db):
+    from desk.items import on_the_desk_of
+
+    analyst = factories.analyst()
+    this_month = factories.FollowUpFactory(desk_officer=analyst, due="2025-03")
+    this_year = factories.FollowUpFactory(desk_officer=analyst, due="2025")
+    in_fourteen_days = factories.FollowUpFactory(desk_officer=analyst, due="2025-04-02")
+    in_fifteen_days = factories.FollowUpFactory(desk_officer=analyst, due="2025-04-03")
+    today = factories.FollowUpFactory(desk_officer=analyst, due="2025-03-19")
+    items = on_the_desk_of(analyst, datetime.date(2025, 3, 19))
+    assert set(items.due_soon) == {this_month, in_fourteen_days, today}
+    assert this_year not in items.overdue and in_fifteen_days not in items.overdue

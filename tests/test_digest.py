@@ -4,6 +4,7 @@ The server is aiosmtpd on 127.0.0.1, and the site speaks to it with Django's own
 backend, as it would to the embassy's mail server.
 """
 
+import datetime
 import email
 import socket
 from email import policy
@@ -14,6 +15,8 @@ from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
 from django.db import connections
 
+from cooperation.roles import ANALYSTS
+from desk.digest import this_weeks_digests, week_of
 from desk.management.commands import send_digest
 from desk.models import Desk, DigestSent
 from tests import factories
@@ -81,7 +84,7 @@ def mail_server(settings):
 
 
 def account(username, email="", **kwargs):
-    return factories.UserFactory(username=username, email=email, **kwargs)
+    return factories.UserFactory(username=username, email=email, role=ANALYSTS, **kwargs)
 
 
 def follow_up(officer, action, due, **kwargs):
@@ -392,3 +395,20 @@ def test_it_refuses_to_throw_the_digests_away_without_a_mail_server(desks, setti
         run()
 
     assert not DigestSent.objects.exists()
+
+
+def test_a_digest_another_run_sent_meanwhile_is_not_sent_again(mail_server, desks):
+    # Two runs overlapping: this one listed alice's digest as due, then the other sent it.
+    today = datetime.date.fromisoformat(TODAY)
+    [digest] = [d for a, d, _ in this_weeks_digests(today) if a == desks["alice"]]
+    DigestSent.objects.create(account=desks["alice"], week=week_of(today), items=1)
+    assert digest.send() is False
+    assert mail_server.to("alice@embassy.example") == []
+    assert DigestSent.objects.filter(account=desks["alice"]).count() == 1
+
+
+def test_an_officer_who_lost_their_role_gets_no_digest(mail_server, desks):
+    desks["alice"].groups.clear()
+    run()
+    assert mail_server.to("alice@embassy.example") == []
+    assert mail_server.to("budi@embassy.example")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.management.base import BaseCommand, CommandError
 
-from desk.digest import this_weeks_digests, week_of
+from desk.digest import ALREADY_SENT, this_weeks_digests, week_of
 
 DISCARDING_BACKENDS = {
     "django.core.mail.backends.dummy.EmailBackend",
@@ -74,7 +74,7 @@ class Command(BaseCommand):
                     unsent.append(account)  # the server is down: don't knock again
                     continue
                 try:
-                    digest.send(connection)
+                    sent_now = digest.send(connection)
                 except smtplib.SMTPRecipientsRefused as error:
                     # This address only (e.g. 451, mailbox busy): the others may still go.
                     unsent.append(account)
@@ -87,6 +87,10 @@ class Command(BaseCommand):
                     unsent.append(account)
                     self.stderr.write(f"NOT SENT  {address}: {self.describe(error)}")
                 else:
+                    if not sent_now:
+                        skipped += 1
+                        self.stdout.write(f"skipped   {account}: {ALREADY_SENT}, by another run")
+                        continue
                     sent += 1
                     self.stdout.write(f"sent      {address}: {digest.summary()}")
         finally:
