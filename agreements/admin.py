@@ -275,6 +275,8 @@ class EventInline(CitedInline, admin.TabularInline):
 class FollowUpInline(DeskOfficerChoices, CitedInline, admin.StackedInline):
     model = FollowUp
     form = FollowUpRowForm
+    # Its page on the site is its row on the agreement's or meeting's page: this one's.
+    view_on_site = False
     wide_fields = ["action"]
     search_box_widths = {"agreement": "36em", "meeting": "36em"}
     extra = 0

@@ -306,7 +306,7 @@ def test_the_main_nav_is_reached_with_the_tab_key_and_shows_where_the_focus_is(
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Cooperation Tracker")).to_be_focused()
     nav = page.get_by_role("navigation", name="Main")
-    for name in ("Agreements", "Meetings", "Organizations", "People"):
+    for name in ("Agreements", "Meetings", "Organizations", "People", "My desk"):
         page.keyboard.press("Tab")
         link = nav.get_by_role("link", name=name)
         expect(link).to_be_focused()
