@@ -89,8 +89,7 @@ def query_without(request, *names):
 def agreement_columns(request):
     """The columns of the CSV and Excel exports: what the page shows, a cell for each
     thing, each date as written with its first and last possible day beside it."""
-    # In the language of the request, read now: the rows of a CSV file are written as
-    # it streams out.
+    # Translated once, for every row.
     none = _("none")
     return [
         exports.Column(_("Id"), lambda row: row.pk),

@@ -25,7 +25,6 @@ from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
-from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -98,7 +97,10 @@ def _number(cell):
 #     columns = [
 #         exports.Column("Meeting", lambda meeting: meeting.title),
 #         exports.link_column(request),  # its get_absolute_url(), as an absolute address
-#         *exports.partial_date_columns("Date", lambda meeting: meeting.date),
+#         *exports.partial_date_columns(
+#             _("Date"), lambda meeting: meeting.date,
+#             first=_("Date: first day"), last=_("Date: last day"),
+#         ),
 #     ]
 #     output = exports.asked_format(request)  # "csv", "xlsx", or "html" when none is asked
 #     if output not in exports.FORMATS:
@@ -110,10 +112,9 @@ def _number(cell):
 # rows that could be many, ask too_many_rows(count, output) first.
 #
 # Headings are in the language of the request: pass them translated, with gettext() or
-# gettext_lazy(); export() reads them, and the words "yes" and "no", as it is called,
-# before a CSV file streams out. A PartialDate's first and last day columns are named
-# "<heading>: first day" and "<heading>: last day", in words translated as a whole when
-# given (`first=_("Date: first day")`), else built from the heading.
+# gettext_lazy(); a CSV file is written in that language however late it streams out.
+# A PartialDate's first and last day columns are named by whole messages, as word order
+# differs between languages.
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -164,16 +165,11 @@ def page_of(view_name, key=lambda row: row.pk):
     return lambda row: f"{before}{key(row)}{after}"
 
 
-def partial_date_columns(heading, value, *, first=None, last=None):
+def partial_date_columns(heading, value, *, first, last):
     """The three columns of a PartialDate (from `value(row)`): as written ("2011"), and
-    the first and last day it can mean, never one made-up day of it.
-
-    `first` and `last` name the day columns, translated whole ("Start: first day");
-    without them, each is "<heading>: first day" (or "last day"), built when the file
-    is written.
+    the first and last day it can mean, never one made-up day of it. `first` and `last`
+    name the day columns, translated whole ("Start: first day").
     """
-    first_heading = first if first is not None else _day_heading(FIRST_DAY, heading)
-    last_heading = last if last is not None else _day_heading(LAST_DAY, heading)
 
     def first_day(row):
         date = value(row)
@@ -185,22 +181,9 @@ def partial_date_columns(heading, value, *, first=None, last=None):
 
     return [
         Column(heading, value),
-        Column(first_heading, first_day),
-        Column(last_heading, last_day),
+        Column(first, first_day),
+        Column(last, last_day),
     ]
-
-
-# The names of a PartialDate's day columns, built from its heading.
-FIRST_DAY = _("%(heading)s: first day")
-LAST_DAY = _("%(heading)s: last day")
-
-
-def _day_heading_now(pattern, heading):
-    return str(pattern) % {"heading": heading}
-
-
-# "<heading>: first day", in the language it is read in.
-_day_heading = lazy(_day_heading_now, str)
 
 
 def asked_format(request, default="html"):
@@ -223,19 +206,16 @@ def export(rows, columns, output, name):
     """The response that sends `rows` (any iterable, read once) as a file `name`.`output`
     ("csv" or "xlsx") of `columns`: CSV streamed as the rows come, a workbook once built.
     """
-    # Read now, in the language of the request: a CSV file is written as it streams out.
-    headings = [str(column.heading) for column in columns]
-    words = yes_and_no()
     if output == "csv":
         response = StreamingHttpResponse(
-            in_language(translation.get_language(), csv_table(columns, rows, headings, words)),
+            in_language(translation.get_language(), csv_table(columns, rows)),
             content_type=CONTENT_TYPES["csv"],
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if output == "xlsx":
         return FileResponse(
-            xlsx_file(columns, rows, headings, words),
+            xlsx_file(columns, rows),
             as_attachment=True,
             filename=f"{name}.xlsx",
             content_type=CONTENT_TYPES["xlsx"],
@@ -283,16 +263,12 @@ def yes_and_no():
     return {True: gettext("yes"), False: gettext("no")}
 
 
-def csv_table(columns, rows, headings=None, words=None):
-    """The lines of the CSV file of `columns`, each of `rows` a line, marked as UTF-8.
-
-    `headings` and `words` (yes_and_no()) as read before the file streams out; read
-    from the columns, in the active language, when not given."""
-    if headings is None:
-        headings = [str(column.heading) for column in columns]
-    words = words or yes_and_no()
+def csv_table(columns, rows):
+    """The lines of the CSV file of `columns`, each of `rows` a line, marked as UTF-8,
+    in the active language."""
+    words = yes_and_no()
     lines = csv_lines(
-        headings,
+        [str(column.heading) for column in columns],
         ([_csv_value(column.value(row), words) for column in columns] for row in rows),
     )
     yield BYTE_ORDER_MARK + next(lines)
@@ -309,16 +285,14 @@ def _csv_value(value, words):
     return value
 
 
-def xlsx_file(columns, rows, headings=None, words=None):
+def xlsx_file(columns, rows):
     """A workbook of one sheet, `columns` by `rows`, in a temporary file to send.
 
     Written in openpyxl's write-only mode, which keeps rows on disk rather than in
-    memory. Every text is written as a text, so none can run as a formula. `headings`
-    and `words` as for csv_table().
+    memory. Every text is written as a text, so none can run as a formula.
     """
-    if headings is None:
-        headings = [str(column.heading) for column in columns]
-    words = words or yes_and_no()
+    headings = [str(column.heading) for column in columns]
+    words = yes_and_no()
     workbook = Workbook(write_only=True)
     # Translators: the name of the one sheet of an exported workbook.
     sheet = workbook.create_sheet(gettext("Export"))

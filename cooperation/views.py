@@ -2,6 +2,7 @@ import datetime
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -277,10 +278,28 @@ def organization_brief(request, slug):
     return render(request, "cooperation/organization_brief.html", context)
 
 
+def confirmed_and_period_columns():
+    """A membership's or a post's dates, in an export: last confirmed, start and end, each
+    as written and by the first and last day it can mean."""
+    return [
+        *exports.partial_date_columns(
+            _("Last confirmed"),
+            attrgetter("last_confirmed"),
+            first=_("Last confirmed: first day"),
+            last=_("Last confirmed: last day"),
+        ),
+        *exports.partial_date_columns(
+            _("Start"), attrgetter("start"), first=_("Start: first day"), last=_("Start: last day")
+        ),
+        *exports.partial_date_columns(
+            _("End"), attrgetter("end"), first=_("End: first day"), last=_("End: last day")
+        ),
+    ]
+
+
 def member_columns(day):
     """The columns of the export of an organization's countries on `day`."""
-    # In the language of the request, read now: the rows of a CSV file are written as
-    # it streams out.
+    # Translated once, for every row.
     presumed, known = _("presumed"), _("known")
     return [
         exports.Column(_("Country"), lambda membership: membership.country.name),
@@ -290,24 +309,7 @@ def member_columns(day):
         exports.Column(
             _("Certainty"), lambda membership: presumed if membership.presumed else known
         ),
-        *exports.partial_date_columns(
-            _("Last confirmed"),
-            lambda membership: membership.last_confirmed,
-            first=_("Last confirmed: first day"),
-            last=_("Last confirmed: last day"),
-        ),
-        *exports.partial_date_columns(
-            _("Start"),
-            lambda membership: membership.start,
-            first=_("Start: first day"),
-            last=_("Start: last day"),
-        ),
-        *exports.partial_date_columns(
-            _("End"),
-            lambda membership: membership.end,
-            first=_("End: first day"),
-            last=_("End: last day"),
-        ),
+        *confirmed_and_period_columns(),
         exports.Column(_("Sources"), sources_named),
     ]
 
@@ -456,7 +458,7 @@ def person_detail(request, slug):
 
 def certainty_words():
     """How the person's page says a post on its day: {"not held": …, "presumed": …,
-    "known": …}, in the language of the request (read before a CSV file streams out)."""
+    "known": …}, in the active language: read once for the rows of an export."""
     return {"not held": _("not held"), "presumed": _("presumed"), "known": _("known")}
 
 
@@ -481,24 +483,7 @@ def post_columns(request, day):
         ),
         exports.Column(_("On day"), lambda position: day),
         exports.Column(_("Certainty"), lambda position: certainty_on_the_day(position, words)),
-        *exports.partial_date_columns(
-            _("Last confirmed"),
-            lambda position: position.last_confirmed,
-            first=_("Last confirmed: first day"),
-            last=_("Last confirmed: last day"),
-        ),
-        *exports.partial_date_columns(
-            _("Start"),
-            lambda position: position.start,
-            first=_("Start: first day"),
-            last=_("Start: last day"),
-        ),
-        *exports.partial_date_columns(
-            _("End"),
-            lambda position: position.end,
-            first=_("End: first day"),
-            last=_("End: last day"),
-        ),
+        *confirmed_and_period_columns(),
         exports.Column(
             _("Ended, date unknown"), lambda position: position.ended and not position.end
         ),
