@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.filters import NOBODY, account_label, desk_officers
 from agreements.models import Agreement, AgreementEvent, AgreementParty, FollowUp
+from cooperation.accounts import name_of
 from cooperation.admin_base import (
     CitationInline,
     CitedInline,
@@ -102,7 +103,7 @@ class DeskOfficerChecked:
         ):
             raise ValidationError(
                 gettext("%(name)s may no longer use the site: choose another desk officer.")
-                % {"name": account.get_full_name() or account.get_username()}
+                % {"name": name_of(account)}
             )
         return account
 
@@ -132,7 +133,7 @@ class DeskOfficerListFilter(admin.SimpleListFilter):
 @admin.display(description=_("desk officer"), ordering="desk_officer__username")
 def desk_officer_name(record):
     account = record.desk_officer
-    return (account.get_full_name() or account.get_username()) if account else None
+    return name_of(account) if account else None
 
 
 def date_of(meeting):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementParty, EventKind, FollowUp
+from cooperation.accounts import name_of
 from cooperation.filters import (
     DayRangeWidget,
     FreeTextFilter,
@@ -66,7 +67,7 @@ def desk_officers():
 def account_label(account):
     """An account as a choice names it: by its full name, else its username, and said
     when it may no longer use the site."""
-    name = account.get_full_name() or account.get_username()
+    name = name_of(account)
     if getattr(account, "may_use_site", True):
         return name
     return gettext("%(name)s (may no longer use the site)") % {"name": name}

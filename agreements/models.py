@@ -127,6 +127,19 @@ OTHER_NAME_TEXT = SearchVector("name", config="simple")
 PERSON_TEXT = SearchVector("name", "other_names", config="simple")
 
 
+def desk_officer_field(related_name):
+    """The account of ours that tracks an agreement or a follow-up (its desk officer)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("desk officer"),
+        help_text=_("The account of ours that tracks it, apart from whoever owes the next step."),
+    )
+
+
 class AgreementQuerySet(RecordQuerySet):
     def matching(self, text):
         """Agreements in which every word of `text` appears: in the title or summary, in
@@ -407,15 +420,7 @@ class Agreement(Cited, Record):
         Topic, blank=True, related_name="agreements", verbose_name=_("topics")
     )
     summary = models.TextField(blank=True, verbose_name=_("summary"))
-    desk_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="agreements_on_desk",
-        verbose_name=_("desk officer"),
-        help_text=_("The account of ours that tracks it, apart from whoever owes the next step."),
-    )
+    desk_officer = desk_officer_field(related_name="agreements_on_desk")
     latest_event = models.ForeignKey(
         "AgreementEvent",
         on_delete=models.SET_NULL,
@@ -908,15 +913,7 @@ class FollowUp(Cited, Record):
         verbose_name=_("closed on"),
         help_text=_("When it was done or dropped, if the source says."),
     )
-    desk_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="follow_ups_on_desk",
-        verbose_name=_("desk officer"),
-        help_text=_("The account of ours that tracks it, apart from whoever owes the next step."),
-    )
+    desk_officer = desk_officer_field(related_name="follow_ups_on_desk")
 
     objects = FollowUpQuerySet.as_manager()
     natural_key_fields = ("agreement__title", "action")

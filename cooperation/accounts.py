@@ -62,3 +62,8 @@ class AccountBackend(ModelBackend):
             .first()
         )
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def name_of(account):
+    """An account as pages and mails name it: its full name, else its username."""
+    return account.get_full_name() or account.get_username()

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from cooperation.accounts import name_of
 from cooperation.roles import may_use_site
 from desk.items import DUE_SOON_DAYS, STALLED_DAYS, on_the_desk_of
 from desk.models import DigestSent
@@ -102,7 +103,7 @@ class Digest:
         """The mail, plain text and HTML, in the account's language."""
         with translation.override(self.language):
             context = {
-                "name": self.account.get_full_name() or self.account.get_username(),
+                "name": name_of(self.account),
                 "week": self.week,
                 "today": self.today,
                 "due_soon_days": DUE_SOON_DAYS,

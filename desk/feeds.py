@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from icalendar import Calendar, Event, vDuration
 
 from agreements.models import FollowUp
+from cooperation.accounts import name_of
 from cooperation.partial_dates import PartialDate
 from cooperation.roles import may_use_site
 from desk.models import Desk
@@ -94,7 +95,7 @@ def due_dates_calendar(account, site_url, host):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     name = _("Cooperation Tracker: follow-ups tracked by %(account)s") % {
-        "account": account.get_full_name() or account.get_username()
+        "account": name_of(account)
     }
     description = _("The due dates of the open follow-ups you track as desk officer.")
     calendar.add("name", name)
